@@ -1,0 +1,65 @@
+// swift-tools-version: 6.0
+//
+// berth: compose-style stacks on Linux with its own container runtime.
+//
+// Dependencies, and why each one is worth its build time:
+// - Yams: libyaml underneath, and `compose(yaml:)` keeps every node's line and column,
+//   which every diagnostic needs. A hand-written YAML parser would be a project of its own.
+// - swift-argument-parser: compose-compatible flags, help and usage errors for a large CLI.
+// Nothing NIO-based: registry pulls use FoundationNetworking (libcurl), the embedded
+// servers use plain sockets, so a clean build stays around a minute on 2 cores.
+import PackageDescription
+
+let package = Package(
+    name: "berth",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "berth", targets: ["berth"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C shims: only what Swift cannot reach directly.
+        .target(name: "CBerthShims"),
+        .systemLibrary(name: "CSeccomp", providers: [.apt(["libseccomp-dev"])]),
+        .systemLibrary(name: "CCap", providers: [.apt(["libcap-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Pipeline stages, dependencies pointing one way.
+        .target(name: "BerthDiagnostics"),
+        .target(
+            name: "BerthStackFile",
+            dependencies: ["BerthDiagnostics", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "BerthModel", dependencies: ["BerthDiagnostics", "BerthStackFile"]),
+        .target(name: "BerthPlan", dependencies: ["BerthModel"]),
+
+        // Linux side: syscalls, images, runtime.
+        .target(name: "BerthSystem", dependencies: ["CBerthShims"]),
+        .target(name: "BerthImage", dependencies: ["BerthSystem", "CZlib"]),
+        .target(
+            name: "BerthRuntime",
+            dependencies: ["BerthSystem", "BerthImage", "BerthModel", "CSeccomp", "CCap"]
+        ),
+
+        .target(
+            name: "BerthCLI",
+            dependencies: [
+                "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthImage",
+                "BerthRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
+
+        .testTarget(name: "BerthDiagnosticsTests", dependencies: ["BerthDiagnostics"]),
+        .testTarget(name: "BerthStackFileTests", dependencies: ["BerthStackFile"]),
+        .testTarget(name: "BerthModelTests", dependencies: ["BerthModel", "BerthStackFile"]),
+        .testTarget(name: "BerthPlanTests", dependencies: ["BerthPlan"]),
+        .testTarget(name: "BerthImageTests", dependencies: ["BerthImage"]),
+        .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
+        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Module BerthImage: see docs/architecture.md.

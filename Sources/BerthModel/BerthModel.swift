@@ -1,0 +1,1 @@
+// Module BerthModel: see docs/architecture.md.

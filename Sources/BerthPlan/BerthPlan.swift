@@ -1,0 +1,1 @@
+// The planner: desired topology and observed state in, an ordered plan out. (In progress.)

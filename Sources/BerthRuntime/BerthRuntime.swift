@@ -1,0 +1,1 @@
+// Module BerthRuntime: see docs/architecture.md.
