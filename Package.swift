@@ -41,14 +41,15 @@ let package = Package(
         .target(name: "BerthImage", dependencies: ["BerthSystem", "CZlib"]),
         .target(
             name: "BerthRuntime",
-            dependencies: ["BerthSystem", "BerthImage", "BerthModel", "CSeccomp", "CCap"]
+            dependencies: ["BerthSystem", "CSeccomp", "CCap"]
         ),
+        .target(name: "BerthNetwork", dependencies: ["BerthSystem"]),
 
         .target(
             name: "BerthCLI",
             dependencies: [
                 "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthImage",
-                "BerthRuntime",
+                "BerthRuntime", "BerthNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "BerthPlanTests", dependencies: ["BerthPlan"]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
+        .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Module BerthNetwork: see docs/architecture.md.
