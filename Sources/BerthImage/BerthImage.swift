@@ -1,1 +1,0 @@
-// Module BerthImage: see docs/architecture.md.

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+import BerthSystem
+
+/// Directory helpers that never follow symlinks, so removing or walking a layer whose
+/// content is hostile cannot touch anything outside it.
+enum DirectoryTree {
+    static let directoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+
+    /// Removes `name` inside `parent` and everything below it; missing is fine.
+    static func remove(_ name: String, in parent: FileDescriptor) throws {
+        guard let status = try parent.statusAt(name) else { return }
+        if status.isDirectory {
+            let directory = try parent.openAt(name, directoryFlags)
+            do {
+                for child in try directory.directoryEntryNames() { try remove(child, in: directory) }
+            } catch {
+                directory.close()
+                throw error
+            }
+            directory.close()
+            try parent.unlinkAt(name, directory: true)
+        } else {
+            try parent.unlinkAt(name)
+        }
+    }
+
+    /// Removes the tree at an absolute or relative path.
+    static func remove(path: String) throws {
+        let (parentPath, name) = split(path)
+        let parent = try FileDescriptor.open(parentPath, directoryFlags)
+        defer { parent.close() }
+        try remove(name, in: parent)
+    }
+
+    /// `mkdir -p` for berth's own state directories (trusted paths).
+    static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, mode) != 0 {
+                let err = Errno.current
+                if err == .exists { continue }
+                throw SystemCallError("mkdir", "\"\(current)\"", errno: err)
+            }
+        }
+    }
+
+    static func split(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let parent = String(path[..<slash])
+        return (parent.isEmpty ? "/" : parent, String(path[path.index(after: slash)...]))
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var raw = stat()
+        return lstat(path, &raw) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var raw = stat()
+        return stat(path, &raw) == 0 && (raw.st_mode & S_IFMT) == S_IFDIR
+    }
+}
