@@ -33,13 +33,16 @@ struct ConfigCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Print the content hash of these services ('*' for all, '|'-separated).", valueName: "services"))
+        help: ArgumentHelp(
+            "Print the content hash of these services ('*' for all, '|'-separated).", valueName: "services"))
     var hash: String?
 
     func validate() throws {
         if format == .text { throw ValidationError("--format takes 'yaml' or 'json'") }
         let listings = [services, volumes, networks, profiles, hash != nil].filter { $0 }.count
-        if listings > 1 { throw ValidationError("--services, --volumes, --networks, --profiles and --hash exclude each other") }
+        if listings > 1 {
+            throw ValidationError("--services, --volumes, --networks, --profiles and --hash exclude each other")
+        }
     }
 
     func run() throws {

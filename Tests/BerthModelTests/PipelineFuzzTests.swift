@@ -53,7 +53,8 @@ import Testing
         default:
             let i = lines.isEmpty ? 0 : Int(rng.next() % UInt64(lines.count))
             if !lines.isEmpty, let colon = lines[i].firstIndex(of: ":") {
-                lines[i] = String(lines[i][...colon]) + " " + Self.fragments[Int(rng.next() % UInt64(Self.fragments.count))]
+                lines[i] =
+                    String(lines[i][...colon]) + " " + Self.fragments[Int(rng.next() % UInt64(Self.fragments.count))]
             }
             return lines.joined(separator: "\n")
         }

@@ -14,7 +14,8 @@ public struct ProjectOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Directory relative paths are resolved against (default: the first file's).", valueName: "dir"))
+        help: ArgumentHelp(
+            "Directory relative paths are resolved against (default: the first file's).", valueName: "dir"))
     var projectDirectory: String?
 
     @Option(name: .long, help: ArgumentHelp("Environment file for interpolation (repeatable).", valueName: "file"))
