@@ -257,12 +257,25 @@ enum Merge {
             if let cut = utf8.firstIndex(where: { separators.contains($0) }) {
                 let key = String(text[..<cut])
                 let value = String(text[text.utf8.index(after: cut)...])
-                mapping[key, at: item.location] = Node(.scalar(Scalar(value, style: .doubleQuoted)), at: item.location)
+                mapping[key, at: item.location] = Node(
+                    .scalar(Scalar(value, style: .doubleQuoted)), at: valueLocation(item, keyLength: key))
             } else {
                 mapping[text, at: item.location] = Node(.scalar(Scalar("", style: .plain)), at: item.location)
             }
         }
         return Node(.mapping(mapping), at: node.location)
+    }
+
+    /// Where the value of a `KEY=VALUE` list item starts, when the item is on one line.
+    private static func valueLocation(_ item: Node, keyLength key: String) -> SourceLocation {
+        guard let scalar = item.scalar else { return item.location }
+        var location = item.location
+        switch scalar.style {
+        case .plain: location.column += key.unicodeScalars.count + 1
+        case .singleQuoted, .doubleQuoted: location.column += key.unicodeScalars.count + 2
+        case .literal, .folded: break
+        }
+        return location
     }
 
     /// `[a, b]` → `{a: null, b: null}` (networks) or `{a: {condition: ...}}` (depends_on).
