@@ -24,12 +24,16 @@ extension ProjectLoader {
         else { return root }
         let source = ServiceSource(file: nil, directory: project.directory)
         var cache: [String: Node] = [:]
+        var inCycle: Set<String> = []
         var errors: [Diagnostic] = []
         let original = services
         for entry in original.entries where entry.value["extends"] != nil {
+            // A cycle is reported once, not once per service on it.
+            if inCycle.contains(entry.key) { continue }
             do {
                 let resolved = try resolve(
-                    entry.key, in: original, source: source, chain: [], cache: &cache, project: project)
+                    entry.key, in: original, source: source, chain: [], cache: &cache, inCycle: &inCycle,
+                    project: project)
                 services[entry.key, at: entry.keyLocation] = resolved
             } catch {
                 errors.append(contentsOf: error.diagnostics)
@@ -46,7 +50,7 @@ extension ProjectLoader {
 
     private mutating func resolve(
         _ name: String, in services: Mapping, source: ServiceSource, chain: [Link], cache: inout [String: Node],
-        project: Project
+        inCycle: inout Set<String>, project: Project
     ) throws(DiagnosticsError) -> Node {
         let cacheKey = (source.file ?? "") + "\u{0}" + name
         if let done = cache[cacheKey] { return done }
@@ -79,7 +83,9 @@ extension ProjectLoader {
         let link = Link(file: baseSource.file, service: target.service)
         let here = Link(file: source.file, service: name)
         if chain.contains(link) || link == here {
-            let cycle = (chain.drop { $0 != link } + [here, link]).map(describe)
+            let members = chain.drop { $0 != link } + [here]
+            for member in members where member.file == nil { inCycle.insert(member.service) }
+            let cycle = (members + [link]).map(describe)
             throw DiagnosticsError(
                 .error(
                     "extends-cycle", "'extends' forms a cycle: \(cycle.joined(separator: " → "))",
@@ -97,7 +103,7 @@ extension ProjectLoader {
         }
         var base = try resolve(
             target.service, in: baseServices, source: baseSource, chain: chain + [here], cache: &cache,
-            project: project)
+            inCycle: &inCycle, project: project)
         if baseSource.directory != source.directory {
             base = Rebase.service(base, from: baseSource.directory)
         }
