@@ -114,6 +114,10 @@ enum Merge {
 
     private static func merge(_ base: Node, _ override: Node, path: [String]) -> Node {
         if override.mergeTag == .override { return override }
+        // `web:` with nothing under it in a later file adds nothing; it does not erase `web`.
+        if override.isNull, override.mergeTag == nil, base.mapping != nil || base.sequence != nil {
+            return base
+        }
         switch rule(for: path) {
         case .replace:
             return override

@@ -164,4 +164,15 @@ import Testing
         #expect(secrets[0].text("mode") == "0400")
         #expect(web.at("configs")?.sequence?.count == 2)
     }
+
+    @Test("an empty service in a later file changes nothing; a new service is added")
+    func emptyOverride() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write("compose.yaml", "services:\n  web:\n    image: nginx\n")
+        try f.write("compose.override.yaml", "services:\n  web:\n  worker:\n    image: busybox\n")
+        let stack = try f.load(f.options())
+        #expect(stack.root.text("services.web.image") == "nginx")
+        #expect(stack.root.at("services")?.keys == ["web", "worker"])
+    }
 }

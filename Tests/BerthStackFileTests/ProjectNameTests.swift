@@ -24,6 +24,10 @@ import Testing
         #expect(
             try f.load(f.options(directory: dir, environment: ["COMPOSE_PROJECT_NAME": "env"])).projectName == "env")
         #expect(try f.load(f.options(directory: dir)).projectName == "from-file")
+        try f.write("My Project/.env", "COMPOSE_PROJECT_NAME=dotenv\n")
+        #expect(try f.load(f.options(directory: dir)).projectName == "dotenv")
+        #expect(try f.load(f.options(directory: dir, projectName: "cli")).projectName == "cli")
+        try f.write("My Project/.env", "")
         #expect(try f.load(f.options(directory: dir, environment: ["NAME": "interp"])).projectName == "interp")
         try f.write("My Project/compose.yaml", "services: {}\n")
         let stack = try f.load(f.options(directory: dir))
