@@ -45,6 +45,12 @@ enum Interpolation {
         var path: [KeyPath.Component] = []
         var warnings: [Diagnostic] = []
         var errors: [Diagnostic] = []
+        var warned: Set<Warned> = []
+
+        struct Warned: Hashable {
+            var name: String
+            var location: SourceLocation
+        }
 
         init(environment: [String: String], source: String?) {
             self.environment = environment
@@ -95,9 +101,10 @@ enum Interpolation {
                     return nil
                 }
                 for variable in unset {
-                    warnings.append(
-                        unsetWarning(
-                            variable.name, at: location(of: variable.offset, in: scalar, node), path: KeyPath(path)))
+                    let at = location(of: variable.offset, in: scalar, node)
+                    // An anchor used by many services is one mistake, reported once.
+                    guard warned.insert(Warned(name: variable.name, location: at)).inserted else { continue }
+                    warnings.append(unsetWarning(variable.name, at: at, path: KeyPath(path)))
                 }
                 var copy = node
                 copy.kind = .scalar(Scalar(text, style: scalar.style))

@@ -27,7 +27,7 @@ public enum StackLoader {
         let early = earlyValues.merging(process) { _, fromProcess in fromProcess }
 
         let files = try composeFiles(options, environment: early, workingDirectory: workingDirectory, loader: &loader)
-        let projectDirectory = earlyDirectory ?? Paths.directory(of: files[0])
+        let projectDirectory = earlyDirectory ?? files.first.map(Paths.directory(of:)) ?? workingDirectory
 
         // The interpolation environment: env files overridden by the process environment.
         var envFiles = explicitEnvFiles

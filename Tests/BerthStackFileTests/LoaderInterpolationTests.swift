@@ -133,4 +133,22 @@ import Testing
         #expect(try f.load(f.options(profiles: ["*"])).activeProfiles == ["*"])
         #expect(try f.load(f.options(environment: ["COMPOSE_PROFILES": "x"])).activeProfiles == ["x"])
     }
+
+    @Test("an unset variable inside an anchor used by many services warns once")
+    func anchorWarnsOnce() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write(
+            "compose.yaml",
+            """
+            x-base: &base
+              image: app:$VERSION
+            services:
+              a: *base
+              b: *base
+            """)
+        let stack = try f.load(f.options())
+        #expect(stack.warnings.map(\.location?.description) == ["compose.yaml:2:14"])
+        #expect(stack.root.text("services.b.image") == "app:")
+    }
 }
