@@ -175,4 +175,58 @@ import Testing
         #expect(stack.root.text("services.web.image") == "nginx")
         #expect(stack.root.at("services")?.keys == ["web", "worker"])
     }
+
+    @Test("extra_hosts, sysctls and depends_on merge as mappings; devices by target; profiles and expose as sets")
+    func moreAttributes() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write(
+            "compose.yaml",
+            """
+            services:
+              web:
+                extra_hosts: ["db:10.0.0.2", "cache=10.0.0.3"]
+                sysctls: [net.core.somaxconn=1024]
+                depends_on: [db]
+                devices: ["/dev/fuse:/dev/fuse"]
+                profiles: [debug]
+                expose: ["80"]
+            """)
+        try f.write(
+            "compose.override.yaml",
+            """
+            services:
+              web:
+                extra_hosts: {db: 10.0.0.9}
+                sysctls: {net.ipv4.ip_forward: 1}
+                depends_on:
+                  cache: {condition: service_healthy}
+                devices: ["/dev/null:/dev/fuse:r"]
+                profiles: [debug, tools]
+                expose: ["80", "443"]
+            """)
+        let web = try #require(try f.load(f.options()).root.at("services.web"))
+        #expect(web.at("extra_hosts")?.keys == ["db", "cache"])
+        #expect(web.text("extra_hosts.db") == "10.0.0.9")
+        #expect(web.at("sysctls")?.keys == ["net.core.somaxconn", "net.ipv4.ip_forward"])
+        #expect(web.at("depends_on")?.keys == ["db", "cache"])
+        #expect(web.text("depends_on.db.condition") == "service_started")
+        #expect(web.at("devices")?.texts == ["/dev/null:/dev/fuse:r"])
+        #expect(web.at("profiles")?.texts == ["debug", "tools"])
+        #expect(web.at("expose")?.texts == ["80", "443"])
+    }
+
+    @Test("--project-directory sets where .env and relative env_files are read")
+    func projectDirectory() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write("proj/.env", "IMG=from-proj\n")
+        try f.write("proj/vars.env", "V=1\n")
+        try f.write("files/compose.yaml", "services:\n  web:\n    image: $IMG\n    env_file: vars.env\n")
+        let stack = try f.load(f.options(files: ["files/compose.yaml"], projectDirectory: "proj"))
+        #expect(stack.projectDirectory == f.root + "/proj")
+        #expect(stack.projectName == "proj")
+        #expect(stack.root.text("services.web.image") == "from-proj")
+        #expect(stack.root.text("services.web.environment.V") == "1")
+    }
 }
