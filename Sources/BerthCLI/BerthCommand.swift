@@ -25,12 +25,12 @@ public struct BerthCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-            exit(0)
+            Glibc.exit(0)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
                 Terminal.writeError(fullMessage(for: error) + "\n")
-                exit(2)
+                Glibc.exit(2)
             }
             exit(withError: error)
         }

@@ -59,7 +59,8 @@ struct ConfigCommand: ParsableCommand {
             return printLines(topology.networks.map(\.key))
         }
         if profiles {
-            return printLines(topology.allProfiles)
+            let all = Set((topology.services + topology.disabledServices).flatMap(\.profiles))
+            return printLines(all.sorted())
         }
         if let hash {
             let wanted = hash.split(separator: "|").map(String.init)

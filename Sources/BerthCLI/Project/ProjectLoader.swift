@@ -1,3 +1,4 @@
+import ArgumentParser
 import BerthDiagnostics
 import BerthModel
 import BerthStackFile
