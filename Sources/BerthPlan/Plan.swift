@@ -66,7 +66,8 @@ public struct Plan: Hashable, Sendable {
     /// ties broken by name so the same inputs always give the same plan.
     public var actions: [Action]
     public var drift: [DriftItem]
-    /// Containers of services not in the configuration, removed only with `--remove-orphans`.
+    /// Containers of services not in the configuration that the plan leaves in place (no
+    /// `--remove-orphans`), so the CLI can say how to remove them.
     public var orphans: [String]
     public var problems: [PlanProblem]
     /// Services the plan touches or waits on, by name.

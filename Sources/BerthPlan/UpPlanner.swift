@@ -59,7 +59,8 @@ struct UpPlanner {
         let orphans = observed.orphans(of: desired)
         if options.removeOrphans { planOrphanRemoval(orphans) }
         return Plan(
-            kind: .up, project: desired.project, actions: actions, drift: drift, orphans: orphans.map(\.name),
+            kind: .up, project: desired.project, actions: actions, drift: drift,
+            orphans: options.removeOrphans ? [] : orphans.map(\.name),
             problems: problems, targets: targets, startContainers: !options.noStart)
     }
 
