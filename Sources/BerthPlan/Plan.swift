@@ -74,10 +74,14 @@ public struct Plan: Hashable, Sendable {
     public var targets: [String: ServiceTarget]
     /// `--no-start`: containers are created but not started.
     public var startContainers: Bool
+    /// Definitions of the networks and volumes the plan creates, by name.
+    public var networks: [String: Definition]
+    public var volumes: [String: Definition]
 
     public init(
         kind: Kind, project: String, actions: [Action] = [], drift: [DriftItem] = [], orphans: [String] = [],
-        problems: [PlanProblem] = [], targets: [String: ServiceTarget] = [:], startContainers: Bool = true
+        problems: [PlanProblem] = [], targets: [String: ServiceTarget] = [:], startContainers: Bool = true,
+        networks: [String: Definition] = [:], volumes: [String: Definition] = [:]
     ) {
         self.kind = kind
         self.project = project
@@ -87,6 +91,8 @@ public struct Plan: Hashable, Sendable {
         self.problems = problems
         self.targets = targets
         self.startContainers = startContainers
+        self.networks = networks
+        self.volumes = volumes
     }
 
     public var summary: PlanSummary {

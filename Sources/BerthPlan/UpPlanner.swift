@@ -15,6 +15,8 @@ struct UpPlanner {
     private var replacedNetworks = Set<String>()
     private var replacedVolumes = Set<String>()
     private var recreatedServices = Set<String>()
+    private var networkDefinitions: [String: Definition] = [:]
+    private var volumeDefinitions: [String: Definition] = [:]
 
     init(desired: DesiredState, observed: ObservedState, options: PlanOptions) {
         self.desired = desired
@@ -61,7 +63,8 @@ struct UpPlanner {
         return Plan(
             kind: .up, project: desired.project, actions: actions, drift: drift,
             orphans: options.removeOrphans ? [] : orphans.map(\.name),
-            problems: problems, targets: targets, startContainers: !options.noStart)
+            problems: problems, targets: targets, startContainers: !options.noStart, networks: networkDefinitions,
+            volumes: volumeDefinitions)
     }
 
     /// The services `up` acts on: all, or the named ones and (unless `noDeps`) everything
@@ -97,6 +100,7 @@ struct UpPlanner {
         for network in desired.networks.sorted(by: { $0.name < $1.name }) {
             guard options.services.isEmpty || used.contains(network.name) else { continue }
             let resource = Resource.network(network.name)
+            networkDefinitions[network.name] = network.definition
             guard let current = observedNetworks[network.name] else {
                 append(Action(resource, .create))
                 continue
@@ -124,6 +128,7 @@ struct UpPlanner {
         for volume in desired.volumes.sorted(by: { $0.name < $1.name }) {
             guard options.services.isEmpty || used.contains(volume.name) else { continue }
             let resource = Resource.volume(volume.name)
+            volumeDefinitions[volume.name] = volume.definition
             let current = observedVolumes[volume.name]
             if volume.external {
                 if current?.present != true { problems.append(.externalVolumeMissing(volume.name)) }
