@@ -56,9 +56,8 @@ public struct Engine: Sendable {
         await withTaskGroup(of: (Int, ActionFailure?).self) { group in
             var running = 0
             func launch(_ group: inout TaskGroup<(Int, ActionFailure?)>) {
-                ready.sort()
-                while running < options.maxConcurrency, !ready.isEmpty {
-                    let index = ready.removeFirst()
+                ready.sort(by: >)  // lowest index (plan order) last, for popLast
+                while running < options.maxConcurrency, let index = ready.popLast() {
                     let node = nodes[index]
                     let unavailable = Set(
                         (failedActions.union(skippedActions)).compactMap { i -> String? in
@@ -113,5 +112,14 @@ public struct Engine: Sendable {
         }
         let done = Set(nodes.map(\.action)).subtracting(failedActions).subtracting(skippedActions)
         return ApplyReport(completed: done.sorted(), failures: failures, skipped: skippedActions.sorted())
+    }
+
+    /// `apply` feeding an `AsyncStream` (made with `AsyncStream.makeStream`), finished when
+    /// the run ends, for a renderer that consumes events in its own task.
+    public func apply(
+        _ plan: Plan, events: AsyncStream<EngineEvent>.Continuation
+    ) async throws(PlanNotApplicable) -> ApplyReport {
+        defer { events.finish() }
+        return try await apply(plan) { events.yield($0) }
     }
 }

@@ -58,6 +58,7 @@ extension PlanRenderer {
         case .drift(let item): return .object(["kind": "drift", "drift": json(item)])
         case .stopped(let container): return .object(["kind": "stopped", "container": .string(container)])
         case .notStarted(let container): return .object(["kind": "notStarted", "container": .string(container)])
+        case .completed(let container): return .object(["kind": "completed", "container": .string(container)])
         case .scaled(let from, let to): return .object(["kind": "scaled", "from": .number(from), "to": .number(to)])
         case .orphan: return .object(["kind": "orphan"])
         case .dataLoss: return .object(["kind": "dataLoss"])

@@ -97,6 +97,7 @@ public enum PlanRenderer {
         case .drift(let item): return describe(item)
         case .stopped(let container): return "\(container) was stopped"
         case .notStarted(let container): return "\(container) was created but never started"
+        case .completed(let container): return "\(container) ran to completion"
         case .scaled: return nil
         case .orphan: return "service is no longer in the configuration (orphan)"
         case .dataLoss: return "the volume's data will be lost"

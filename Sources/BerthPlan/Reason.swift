@@ -20,6 +20,9 @@ public enum Reason: Hashable, Sendable {
     case stopped(container: String)
     /// Created but never started.
     case notStarted(container: String)
+    /// Exited with status 0 (a one-shot job that finished): started again, as compose does,
+    /// but not drift.
+    case completed(container: String)
     case scaled(from: Int, to: Int)
     /// The service is no longer in the configuration (or disabled by a profile).
     case orphan

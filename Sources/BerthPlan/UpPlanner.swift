@@ -218,7 +218,7 @@ struct UpPlanner {
                 drift.append(item)
                 why.append(.drift(item))
                 mustRecreate = true
-            case .exited(let code):
+            case .exited(let code) where code != 0:
                 drift.append(DriftItem(.service(service.name), container: container.name, .containerExited(code: code)))
             default:
                 break
@@ -262,7 +262,10 @@ struct UpPlanner {
             case .exited(let code) where !options.noStart:
                 start.append(replica)
                 startReasons.append(
-                    .drift(DriftItem(.service(service.name), container: container.name, .containerExited(code: code))))
+                    code == 0
+                        ? .completed(container: container.name)
+                        : .drift(
+                            DriftItem(.service(service.name), container: container.name, .containerExited(code: code))))
             default:
                 break
             }

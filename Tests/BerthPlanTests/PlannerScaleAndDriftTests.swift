@@ -189,3 +189,15 @@ import Testing
         #expect(present.action(.volume("shared")) == nil)
     }
 }
+
+@Suite struct PlannerOneShotTests {
+    @Test func aJobThatRanToCompletionIsStartedAgainWithoutCallingItDrift() {
+        let desired = Fixture.desired([Fixture.service("migrate")])
+        var observed = Fixture.converged(desired)
+        observed.containers[0].state = .exited(code: 0)
+        let plan = Planner.plan(desired: desired, observed: observed, options: PlanOptions())
+        #expect(plan.drift.isEmpty)
+        #expect(plan.action(.service("migrate"))?.change == .start)
+        #expect(plan.action(.service("migrate"))?.reasons == [.completed(container: "demo-migrate-1")])
+    }
+}
