@@ -48,6 +48,9 @@ struct ExecutionGraph {
                 let blocking = !optional.contains(actions[upstream].resource)
                 if splitsService[index] && actions[upstream].resource == action.resource {
                     nodes[first[index]].prerequisites[last[upstream]] = true
+                } else if splitsService[index] && splitsService[upstream] {
+                    // Tear down dependents before what they depend on, as `down` does.
+                    nodes[first[upstream]].prerequisites[first[index]] = true
                 }
                 nodes[last[index]].prerequisites[last[upstream]] = blocking
             }

@@ -101,6 +101,7 @@ import Testing
         let removeNetwork = ops.position("remove network demo_default")
         #expect(ops.lastIndex(of: "remove demo-web-1") ?? Int.max < removeNetwork)
         #expect(ops.lastIndex(of: "remove demo-db-1") ?? Int.max < removeNetwork)
+        #expect(ops.lastIndex(of: "remove demo-web-1") ?? Int.max < ops.lastIndex(of: "stop demo-db-1") ?? -1)
         #expect(ops.position("create network demo_default") < ops.lastIndex(of: "create demo-db-1") ?? -1)
         #expect(!(try await Stack.plan(changed, on: runtime)).hasChanges)
     }
@@ -115,5 +116,36 @@ import Testing
         let ops = await runtime.operations
         #expect(ops.position("remove demo-web-1") < ops.position("stop demo-db-1"))
         #expect(try await runtime.observe() == ObservedState())
+    }
+
+    @Test func aDeletedVolumeDirectoryIsRecreatedWithTheContainersUsingIt() async throws {
+        let runtime = SimulatedRuntime()
+        var db = Stack.service("db")
+        db.volumes = ["demo_data"]
+        var desired = Stack.desired([db, Stack.service("web")])
+        desired.volumes = [DesiredVolume(name: "demo_data")]
+        try await Stack.up(desired, on: runtime)
+        var observed = try await runtime.observe()
+        observed.volumes[0].present = false
+        let plan = Planner.plan(desired: desired, observed: observed, options: PlanOptions())
+        #expect(
+            plan.steps == [
+                "noop network demo_default", "recreate volume demo_data", "recreate service db", "noop service web",
+            ])
+        #expect(try await Engine(driver: runtime).apply(plan).succeeded)
+        let ops = await runtime.operations
+        #expect(ops.lastIndex(of: "remove demo-db-1") ?? Int.max < ops.position("remove volume demo_data"))
+        #expect(ops.position("create volume demo_data") < ops.lastIndex(of: "create demo-db-1") ?? -1)
+    }
+
+    @Test func scalingDownThroughTheEngineRemovesTheHighestReplicasFirst() async throws {
+        let runtime = SimulatedRuntime()
+        let desired = Stack.desired([Stack.service("web", replicas: 3)])
+        try await Stack.up(desired, on: runtime)
+        let plan = try await Stack.plan(desired, on: runtime, options: PlanOptions(scale: ["web": 1]))
+        #expect(try await Engine(driver: runtime).apply(plan).succeeded)
+        let removals = await runtime.operations.filter { $0.hasPrefix("remove ") }
+        #expect(removals == ["remove demo-web-3", "remove demo-web-2"])
+        #expect(try await runtime.observe().containers.map(\.name) == ["demo-web-1"])
     }
 }
