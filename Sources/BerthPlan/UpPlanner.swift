@@ -197,7 +197,7 @@ struct UpPlanner {
         var final: [Replica] = []
         var created: [Replica] = []
 
-        for number in 1...max(wanted, 1) where number <= wanted {
+        for number in stride(from: 1, through: wanted, by: 1) {
             let canonical = ContainerNaming.canonical(project: desired.project, service: service, replica: number)
             guard let container = kept[number] else {
                 let replica = Replica(number, container: canonical)
@@ -273,45 +273,36 @@ struct UpPlanner {
 
         let resource = Resource.service(service.name)
         let upstream = upstreamActions(of: service)
-        var emitted = false
-        func emit(_ planner: inout UpPlanner, _ action: Action) {
-            var action = action
-            var after = Set(upstream)
-            if let previous = planner.lastAction[resource] { after.insert(previous) }
-            action.after = after.sorted()
-            planner.append(action)
-            emitted = true
-        }
+        let firstAction = actions.count
         if !surplus.isEmpty {
             let removed = surplus.sorted { ($0.replica, $0.name) > ($1.replica, $1.name) }
                 .map { Replica($0.replica, container: $0.name) }
-            var action = Action(
-                resource, .scaleDown, replicas: removed, reasons: [.scaled(from: containers.count, to: wanted)])
-            action.after = lastAction[resource].map { [$0] } ?? []
-            append(action)
-            emitted = true
+            appendChained(
+                Action(resource, .scaleDown, replicas: removed, reasons: [.scaled(from: containers.count, to: wanted)]),
+                upstream: [])
         }
         if !recreate.isEmpty {
             recreatedServices.insert(service.name)
-            emit(
-                &self,
+            appendChained(
                 Action(
                     resource, .recreate, replicas: recreate, reasons: recreateReasons.reasons,
-                    updateOrder: canSideBySide ? .startFirst : .stopFirst))
+                    updateOrder: canSideBySide ? .startFirst : .stopFirst),
+                upstream: upstream)
         }
-        if !restart.isEmpty { emit(&self, Action(resource, .restart, replicas: restart, reasons: restartReasons)) }
-        if !start.isEmpty { emit(&self, Action(resource, .start, replicas: start, reasons: startReasons)) }
+        if !restart.isEmpty {
+            appendChained(Action(resource, .restart, replicas: restart, reasons: restartReasons), upstream: upstream)
+        }
+        if !start.isEmpty {
+            appendChained(Action(resource, .start, replicas: start, reasons: startReasons), upstream: upstream)
+        }
         if !created.isEmpty {
-            if containers.isEmpty {
-                emit(&self, Action(resource, .create, replicas: created))
-            } else {
-                emit(
-                    &self,
-                    Action(
-                        resource, .scaleUp, replicas: created, reasons: [.scaled(from: containers.count, to: wanted)]))
-            }
+            let action =
+                containers.isEmpty
+                ? Action(resource, .create, replicas: created)
+                : Action(resource, .scaleUp, replicas: created, reasons: [.scaled(from: containers.count, to: wanted)])
+            appendChained(action, upstream: upstream)
         }
-        if !emitted { emit(&self, Action(resource, .noop, replicas: final)) }
+        if actions.count == firstAction { appendChained(Action(resource, .noop, replicas: final), upstream: upstream) }
         targets[service.name] = ServiceTarget(service: service, replicas: final)
     }
 
@@ -350,6 +341,16 @@ struct UpPlanner {
         for volume in service.volumes { if let i = lastAction[.volume(volume)] { after.insert(i) } }
         for dep in service.dependsOn { if let i = lastAction[.service(dep.service)] { after.insert(i) } }
         return after.sorted()
+    }
+
+    /// Appends a service action after `upstream` and the service's previous action, so a
+    /// service's own steps run in plan order.
+    private mutating func appendChained(_ action: Action, upstream: [Int]) {
+        var action = action
+        var after = Set(upstream)
+        if let previous = lastAction[action.resource] { after.insert(previous) }
+        action.after = after.sorted()
+        append(action)
     }
 
     private mutating func append(_ action: Action) {
