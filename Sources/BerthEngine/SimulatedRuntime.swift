@@ -21,16 +21,21 @@ public actor SimulatedRuntime: RuntimeDriver {
     }
 
     /// Which containers a behaviour applies to: a service, optionally only containers whose
-    /// definition has `field` (e.g. `image` = `app:2`).
+    /// definition has `field` (e.g. `image` = `app:2`) or with one name. The last match wins.
     public struct Rule: Hashable, Sendable {
         public var service: String
         public var field: Definition.Field?
+        public var container: String?
         public var behavior: Behavior
         public var logs: [String]
 
-        public init(service: String, field: Definition.Field? = nil, behavior: Behavior, logs: [String] = []) {
+        public init(
+            service: String, field: Definition.Field? = nil, container: String? = nil, behavior: Behavior,
+            logs: [String] = []
+        ) {
             self.service = service
             self.field = field
+            self.container = container
             self.behavior = behavior
             self.logs = logs
         }
@@ -136,7 +141,7 @@ public actor SimulatedRuntime: RuntimeDriver {
         for network in spec.service.networks where networks[network] == nil {
             throw SimulatedError("network \(network) does not exist")
         }
-        let rule = rule(service: spec.service.name, definition: spec.service.definition)
+        let rule = rule(service: spec.service.name, container: spec.name, definition: spec.service.definition)
         if case .failsToCreate(let message) = rule?.behavior { throw SimulatedError(message) }
         let observed = ObservedContainer(
             name: spec.name, service: spec.service.name, replica: spec.replica, state: .created, health: .none,
@@ -153,7 +158,7 @@ public actor SimulatedRuntime: RuntimeDriver {
         defer { end() }
         guard var c = containers[name] else { throw SimulatedError("no such container: \(name)") }
         // Rules apply at each start, so a test (or a fixed environment) changes what happens next.
-        if let rule = rule(service: c.observed.service, definition: c.observed.definition) {
+        if let rule = rule(service: c.observed.service, container: name, definition: c.observed.definition) {
             c.behavior = rule.behavior
             c.logs = rule.logs
         } else {
@@ -240,8 +245,11 @@ public actor SimulatedRuntime: RuntimeDriver {
 
     // MARK: Bookkeeping
 
-    private func rule(service: String, definition: Definition) -> Rule? {
-        rules.last { rule in rule.service == service && (rule.field.map { definition.fields.contains($0) } ?? true) }
+    private func rule(service: String, container: String, definition: Definition) -> Rule? {
+        rules.last { rule in
+            rule.service == service && (rule.container.map { $0 == container } ?? true)
+                && (rule.field.map { definition.fields.contains($0) } ?? true)
+        }
     }
 
     private func begin(_ operation: String) {

@@ -99,4 +99,38 @@ import Testing
         #expect(events.all.filter { if case .warning = $0.state { true } else { false } }.count == 2)
         #expect(try await runtime.observe().containers.map(\.name) == ["demo-web-1-next", "demo-web-2-next"])
     }
+
+    @Test func rollbackAfterSomeReplicasWereReplacedPutsEveryReplicaBackOnTheOldVersion() async throws {
+        let runtime = SimulatedRuntime()
+        let desired = Stack.desired([Self.web(replicas: 3, failureAction: .rollback)])
+        try await Stack.up(desired, on: runtime)
+        await runtime.setRules([
+            .init(service: "web", container: "demo-web-2-next", behavior: .unhealthy("HTTP 503"))
+        ])
+        let report = try await Engine(driver: runtime).apply(try await Stack.plan(Self.upgraded(desired), on: runtime))
+        #expect(report.failures.first?.container == "demo-web-2-next")
+        let observed = try await runtime.observe()
+        #expect(observed.containers.map(\.name) == ["demo-web-1", "demo-web-2", "demo-web-3"])
+        #expect(observed.containers.allSatisfy { $0.state == .running && $0.definition.value(at: "image") == "web:1" })
+        let ops = await runtime.operations
+        #expect(!ops.contains("create demo-web-3-next"))
+        #expect(ops.contains("remove demo-web-1-next"))
+    }
+
+    @Test func pauseKeepsTheReplicasAlreadyUpdated() async throws {
+        let runtime = SimulatedRuntime()
+        let desired = Stack.desired([Self.web(replicas: 3)])
+        try await Stack.up(desired, on: runtime)
+        await runtime.setRules([
+            .init(service: "web", container: "demo-web-2-next", behavior: .unhealthy("HTTP 503"))
+        ])
+        let report = try await Engine(driver: runtime).apply(try await Stack.plan(Self.upgraded(desired), on: runtime))
+        #expect(report.failures.first?.container == "demo-web-2-next")
+        let images = try await runtime.observe().containers.map {
+            "\($0.name)=\($0.definition.value(at: "image") ?? "")"
+        }
+        #expect(images == ["demo-web-1-next=web:2", "demo-web-2=web:1", "demo-web-3=web:1"])
+        let resumed = try await Stack.plan(Self.upgraded(desired), on: runtime)
+        #expect(resumed.actions[1].replicas.map(\.number) == [2, 3])
+    }
 }
