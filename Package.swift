@@ -35,6 +35,7 @@ let package = Package(
         ),
         .target(name: "BerthModel", dependencies: ["BerthDiagnostics", "BerthStackFile"]),
         .target(name: "BerthPlan", dependencies: ["BerthModel"]),
+        .target(name: "BerthEngine", dependencies: ["BerthPlan"]),
 
         // Linux side: syscalls, images, runtime.
         .target(name: "BerthSystem", dependencies: ["CBerthShims"]),
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "BerthStackFileTests", dependencies: ["BerthStackFile"]),
         .testTarget(name: "BerthModelTests", dependencies: ["BerthModel", "BerthStackFile"]),
         .testTarget(name: "BerthPlanTests", dependencies: ["BerthPlan"]),
+        .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine", "BerthPlan"]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
