@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "BerthCLI",
             dependencies: [
-                "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthImage",
+                "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthEngine", "BerthImage",
                 "BerthRuntime", "BerthNetwork", "BerthState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
