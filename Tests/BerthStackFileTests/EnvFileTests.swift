@@ -19,21 +19,26 @@ import Testing
               C = spaced
             D=#not-a-comment
             E=
-            F= # only a comment
+            F= # compose keeps this
+            G=a\t#b
             """
         let v = try values(text)
-        #expect(v == ["A": "1", "B": "two words", "C": "spaced", "D": "#not-a-comment", "E": "", "F": ""])
+        #expect(
+            v == [
+                "A": "1", "B": "two words", "C": "spaced", "D": "#not-a-comment", "E": "", "F": "# compose keeps this",
+                "G": "a\t#b",
+            ])
     }
 
     @Test func `single quotes are literal and double quotes understand escapes across lines`() throws {
         let text = """
-            S='a $X \\n b'
+            S='a $X \\n b \\' c'
             D="tab\\there \\"q\\" back\\\\slash $$ \\$X"
             M="line1
             line2"
             """
         let v = try values(text, lookup: ["X": "x"])
-        #expect(v["S"] == "a $X \\n b")
+        #expect(v["S"] == "a $X \\n b ' c")
         #expect(v["D"] == "tab\there \"q\" back\\slash $ $X")
         #expect(v["M"] == "line1\nline2")
     }
@@ -50,8 +55,8 @@ import Testing
     }
 
     @Test func `a bare key inherits from the lookup or is skipped`() throws {
-        let v = try values("INHERITED\nMISSING\n", lookup: ["INHERITED": "yes"])
-        #expect(v == ["INHERITED": "yes"])
+        let v = try values("EARLIER=1\nINHERITED\nMISSING\nEARLIER\n", lookup: ["INHERITED": "yes"])
+        #expect(v == ["INHERITED": "yes", "EARLIER": "1"])
     }
 
     @Test func `entries keep the position of their key`() throws {
