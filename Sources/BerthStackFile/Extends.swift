@@ -107,6 +107,13 @@ extension ProjectLoader {
         if baseSource.directory != source.directory {
             base = Rebase.service(base, from: baseSource.directory)
         }
+        // Dependencies on other services are never inherited: they would point at services
+        // of the base's project, and a reader of this service could not see them.
+        if var baseMapping = base.mapping {
+            baseMapping.removeValue(forKey: "depends_on")
+            baseMapping.removeValue(forKey: "volumes_from")
+            base.kind = .mapping(baseMapping)
+        }
         local.removeValue(forKey: "extends")
         var localNode = service
         localNode.kind = .mapping(local)
