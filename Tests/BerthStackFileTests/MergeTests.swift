@@ -229,4 +229,51 @@ import Testing
         #expect(stack.root.text("services.web.image") == "from-proj")
         #expect(stack.root.text("services.web.environment.V") == "1")
     }
+
+    @Test("logging merges only for the same driver; ulimits entries are replaced; ipam configs are unique by subnet")
+    func loggingUlimitsIpam() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write(
+            "compose.yaml",
+            """
+            services:
+              a:
+                logging: {driver: json-file, options: {max-size: 1m}}
+                ulimits: {nofile: {soft: 1024, hard: 2048}}
+              b:
+                logging: {driver: json-file, options: {max-size: 1m}}
+            networks:
+              front:
+                labels: [a=1]
+                ipam:
+                  config:
+                    - subnet: 10.1.0.0/24
+                      gateway: 10.1.0.1
+            """)
+        try f.write(
+            "compose.override.yaml",
+            """
+            services:
+              a:
+                logging: {options: {max-file: "3"}}
+                ulimits: {nofile: {soft: 4096}}
+              b:
+                logging: {driver: local}
+            networks:
+              front:
+                labels: {b: "2"}
+                ipam:
+                  config:
+                    - subnet: 10.1.0.0/24
+                      gateway: 10.1.0.254
+                    - subnet: 10.2.0.0/24
+            """)
+        let root = try f.load(f.options()).root
+        #expect(root.at("services.a.logging.options")?.keys == ["max-size", "max-file"])
+        #expect(root.at("services.b.logging")?.keys == ["driver"])
+        #expect(root.at("services.a.ulimits.nofile")?.keys == ["soft"])
+        #expect(root.at("networks.front.labels")?.keys == ["a", "b"])
+        #expect(root.at("networks.front.ipam.config")?.sequence?.map { $0.text("gateway") } == ["10.1.0.254", nil])
+    }
 }
