@@ -63,6 +63,13 @@ extension ProjectLoader {
         var baseServices = services
         var baseSource = source
         if let file = target.file {
+            if Rebase.isRemote(file.text) {
+                throw DiagnosticsError(
+                    .error(
+                        "remote-extends", "extending a service from a remote file (\(file.text)) is not supported",
+                        at: extendsEntry.keyLocation, path: path.appending("file"),
+                        hint: "download the file and name it by its local path"))
+            }
             let absolute = Paths.absolute(file.text, relativeTo: source.directory)
             if !reader.isFile(absolute) {
                 let directory = Paths.directory(of: absolute)
