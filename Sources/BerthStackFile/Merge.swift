@@ -211,9 +211,11 @@ enum Merge {
 
     private static func appendUnique(_ base: Node, _ override: Node) -> Node {
         guard let b = items(base), let o = items(override) else { return override }
-        var seen = Set(b.map(identity))
+        // env_file entries are the same file whether written short or long.
+        func key(_ node: Node) -> String { node["path"]?.string ?? identity(node) }
+        var seen = Set(b.map(key))
         var result = b
-        for item in o where seen.insert(identity(item)).inserted {
+        for item in o where seen.insert(key(item)).inserted {
             result.append(item)
         }
         var node = base
@@ -228,7 +230,6 @@ enum Merge {
         case .scalar(let s): return s.text
         case .sequence(let items): return "[" + items.map(identity).joined(separator: ",") + "]"
         case .mapping(let m):
-            if let path = m["path"]?.string, m.count <= 3 { return path }
             return "{" + m.entries.map { "\($0.key):\(identity($0.value))" }.joined(separator: ",") + "}"
         }
     }
