@@ -276,4 +276,28 @@ import Testing
         #expect(root.at("networks.front.labels")?.keys == ["a", "b"])
         #expect(root.at("networks.front.ipam.config")?.sequence?.map { $0.text("gateway") } == ["10.1.0.254", nil])
     }
+
+    @Test("merge tags in a single file: !reset drops the value, !override is just the value")
+    func tagsWithoutBase() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write(
+            "compose.yaml",
+            "services:\n  web:\n    image: a\n    ports: !reset [\"80:80\"]\n    dns: !override [1.1.1.1]\n")
+        let web = try #require(try f.load(f.options()).root.at("services.web"))
+        #expect(web.keys == ["image", "dns"])
+        #expect(web.at("dns")?.mergeTag == nil)
+        #expect(web.at("dns")?.texts == ["1.1.1.1"])
+    }
+
+    @Test("!override on a list replaces the inherited list instead of appending")
+    func overrideList() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write("compose.yaml", "services:\n  web:\n    ports: [\"80:80\", \"81:81\"]\n")
+        try f.write("compose.override.yaml", "services:\n  web:\n    ports: !override [\"90:90\"]\n")
+        let web = try #require(try f.load(f.options()).root.at("services.web"))
+        #expect(web.at("ports")?.texts == ["90:90"])
+        #expect(web.at("ports[0]")?.location.description == "compose.override.yaml:3:23")
+    }
 }
