@@ -26,7 +26,9 @@ public enum YAMLReader {
         }
         let root: Yams.Node?
         do {
-            let parser = try Parser(yaml: text)
+            // The basic resolver: berth types scalars itself (`Scalar`), and the default one runs
+            // regular expressions over every mapping key while checking for duplicates.
+            let parser = try Parser(yaml: text, resolver: .basic)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             throw DiagnosticsError(diagnostic(for: error, file: file))
