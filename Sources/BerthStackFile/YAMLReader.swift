@@ -37,7 +37,7 @@ public enum YAMLReader {
         }
         guard let root else { return nil }
         var converter = Converter(file: file)
-        return try converter.convert(root, path: .root)
+        return try converter.convert(root)
     }
 
     static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
@@ -103,7 +103,12 @@ public enum YAMLReader {
                     hint: "compose files support only the !reset and !override tags"))
         }
 
-        mutating func convert(_ node: Yams.Node, path: KeyPath) throws(DiagnosticsError) -> Node {
+        /// Where the converter is, for error messages; a stack instead of a `KeyPath` per node,
+        /// so converting large files does not allocate a path array for every value.
+        var components: [KeyPath.Component] = []
+        var path: KeyPath { KeyPath(components) }
+
+        mutating func convert(_ node: Yams.Node) throws(DiagnosticsError) -> Node {
             try spend(node.mark)
             switch node {
             case .scalar(let s):
@@ -125,7 +130,9 @@ public enum YAMLReader {
                 var items: [Node] = []
                 items.reserveCapacity(seq.count)
                 for (i, item) in seq.enumerated() {
-                    items.append(try convert(item, path: path.appending(index: i)))
+                    components.append(.index(i))
+                    items.append(try convert(item))
+                    components.removeLast()
                 }
                 return Node(.sequence(items), at: location(seq.mark), mergeTag: try mergeTag(seq.tag, at: seq.mark))
             case .mapping(let map):
@@ -139,10 +146,12 @@ public enum YAMLReader {
                                 at: location(key.mark), path: path))
                     }
                     if keyScalar.string == "<<", keyScalar.style == .plain {
-                        merged.append(contentsOf: try mergeSources(value, path: path))
+                        merged.append(contentsOf: try mergeSources(value))
                         continue
                     }
-                    let converted = try convert(value, path: path.appending(keyScalar.string))
+                    components.append(.key(keyScalar.string))
+                    let converted = try convert(value)
+                    components.removeLast()
                     explicit.append(
                         Mapping.Entry(key: keyScalar.string, keyLocation: location(keyScalar.mark), value: converted))
                 }
@@ -158,7 +167,7 @@ public enum YAMLReader {
             }
         }
 
-        mutating func mergeSources(_ value: Yams.Node, path: KeyPath) throws(DiagnosticsError) -> [Mapping.Entry] {
+        mutating func mergeSources(_ value: Yams.Node) throws(DiagnosticsError) -> [Mapping.Entry] {
             var sources: [Yams.Node] = []
             switch value {
             case .mapping: sources = [value]
@@ -175,7 +184,7 @@ public enum YAMLReader {
                             at: location(source.mark), path: path,
                             hint: "write '<<: *anchor' where the anchor names a mapping"))
                 }
-                guard let converted = try convert(source, path: path).mapping else { continue }
+                guard let converted = try convert(source).mapping else { continue }
                 for entry in converted.entries where seen.insert(entry.key).inserted {
                     entries.append(entry)
                 }
