@@ -27,7 +27,9 @@ public enum YAMLReader {
         let root: Yams.Node?
         let parser: Parser
         do {
-            parser = try Parser(yaml: text)
+            // The basic resolver: berth types scalars itself (`Scalar`), and the default one runs
+            // regular expressions over every mapping key while checking for duplicates.
+            parser = try Parser(yaml: text, resolver: .basic)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             throw DiagnosticsError(diagnostic(for: error, file: file))
@@ -38,7 +40,7 @@ public enum YAMLReader {
         var converter = Converter(file: file)
         // The parser owns the anchors the converter memoises by identity: keep it alive.
         return try withExtendedLifetime(parser) { () throws(DiagnosticsError) in
-            try converter.convert(root, path: .root)
+            try converter.convert(root)
         }
     }
 
@@ -76,35 +78,8 @@ public enum YAMLReader {
     private struct Converter {
         let file: String
         var budget = YAMLReader.maximumExpandedNodes
-        /// Anchored nodes already converted, with their expanded size: an alias costs its
-        /// size against the budget without being walked again, so a bomb is refused after
-        /// a handful of steps instead of billions.
-        var anchored: [ObjectIdentifier: (node: Node, size: Int)] = [:]
 
         init(file: String) { self.file = file }
-
-        static func anchor(of node: Yams.Node) -> Anchor? {
-            switch node {
-            case .scalar(let s): return s.anchor
-            case .sequence(let s): return s.anchor
-            case .mapping(let m): return m.anchor
-            case .alias: return nil
-            }
-        }
-
-        mutating func convert(_ node: Yams.Node, path: KeyPath) throws(DiagnosticsError) -> Node {
-            guard let anchor = Self.anchor(of: node) else { return try convertFresh(node, path: path) }
-            let id = ObjectIdentifier(anchor)
-            if let (converted, size) = anchored[id] {
-                budget -= size - 1
-                try spend(node.mark)
-                return converted
-            }
-            let before = budget
-            let converted = try convertFresh(node, path: path)
-            anchored[id] = (converted, before - budget)
-            return converted
-        }
 
         func location(_ mark: Mark?) -> SourceLocation {
             SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
@@ -132,7 +107,40 @@ public enum YAMLReader {
                     hint: "compose files support only the !reset and !override tags"))
         }
 
-        mutating func convertFresh(_ node: Yams.Node, path: KeyPath) throws(DiagnosticsError) -> Node {
+        /// Where the converter is, for error messages; a stack instead of a `KeyPath` per node,
+        /// so converting large files does not allocate a path array for every value.
+        var components: [KeyPath.Component] = []
+        var path: KeyPath { KeyPath(components) }
+
+        /// Anchored nodes already converted, with their expanded size: an alias costs its
+        /// size against the budget without being walked again, so a bomb is refused after
+        /// a handful of steps instead of billions.
+        var anchored: [ObjectIdentifier: (node: Node, size: Int)] = [:]
+
+        static func anchor(of node: Yams.Node) -> Anchor? {
+            switch node {
+            case .scalar(let s): return s.anchor
+            case .sequence(let s): return s.anchor
+            case .mapping(let m): return m.anchor
+            case .alias: return nil
+            }
+        }
+
+        mutating func convert(_ node: Yams.Node) throws(DiagnosticsError) -> Node {
+            guard let anchor = Self.anchor(of: node) else { return try convertFresh(node) }
+            let id = ObjectIdentifier(anchor)
+            if let (converted, size) = anchored[id] {
+                budget -= size - 1
+                try spend(node.mark)
+                return converted
+            }
+            let before = budget
+            let converted = try convertFresh(node)
+            anchored[id] = (converted, before - budget)
+            return converted
+        }
+
+        mutating func convertFresh(_ node: Yams.Node) throws(DiagnosticsError) -> Node {
             try spend(node.mark)
             switch node {
             case .scalar(let s):
@@ -154,7 +162,9 @@ public enum YAMLReader {
                 var items: [Node] = []
                 items.reserveCapacity(seq.count)
                 for (i, item) in seq.enumerated() {
-                    items.append(try convert(item, path: path.appending(index: i)))
+                    components.append(.index(i))
+                    items.append(try convert(item))
+                    components.removeLast()
                 }
                 return Node(.sequence(items), at: location(seq.mark), mergeTag: try mergeTag(seq.tag, at: seq.mark))
             case .mapping(let map):
@@ -168,10 +178,12 @@ public enum YAMLReader {
                                 at: location(key.mark), path: path))
                     }
                     if keyScalar.string == "<<", keyScalar.style == .plain {
-                        merged.append(contentsOf: try mergeSources(value, path: path))
+                        merged.append(contentsOf: try mergeSources(value))
                         continue
                     }
-                    let converted = try convert(value, path: path.appending(keyScalar.string))
+                    components.append(.key(keyScalar.string))
+                    let converted = try convert(value)
+                    components.removeLast()
                     explicit.append(
                         Mapping.Entry(key: keyScalar.string, keyLocation: location(keyScalar.mark), value: converted))
                 }
@@ -187,7 +199,7 @@ public enum YAMLReader {
             }
         }
 
-        mutating func mergeSources(_ value: Yams.Node, path: KeyPath) throws(DiagnosticsError) -> [Mapping.Entry] {
+        mutating func mergeSources(_ value: Yams.Node) throws(DiagnosticsError) -> [Mapping.Entry] {
             var sources: [Yams.Node] = []
             switch value {
             case .mapping: sources = [value]
@@ -204,7 +216,7 @@ public enum YAMLReader {
                             at: location(source.mark), path: path,
                             hint: "write '<<: *anchor' where the anchor names a mapping"))
                 }
-                guard let converted = try convert(source, path: path).mapping else { continue }
+                guard let converted = try convert(source).mapping else { continue }
                 for entry in converted.entries where seen.insert(entry.key).inserted {
                     entries.append(entry)
                 }
