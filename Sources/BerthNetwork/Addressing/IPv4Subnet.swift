@@ -25,6 +25,13 @@ public struct IPv4Subnet: Hashable, Sendable, CustomStringConvertible, Codable {
         self.prefixLength = prefixLength
     }
 
+    /// The subnet of `address` with host bits cleared; the prefix is clamped to 0...32.
+    public init(masking address: IPv4Address, prefixLength: Int) {
+        let length = min(max(prefixLength, 0), 32)
+        network = IPv4Address(address.value & IPv4Subnet.mask(length))
+        self.prefixLength = length
+    }
+
     public init(parsing text: String) throws(ParseError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let address = IPv4Address(parts[0]), let length = Int(parts[1]), (0...32).contains(length)

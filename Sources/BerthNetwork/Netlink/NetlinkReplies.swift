@@ -62,7 +62,7 @@ public struct RouteInfo: Hashable, Sendable {
         var destination: IPv4Subnet?
         if destinationLength > 0 {
             guard let network = attributes.ipv4(RouteAttribute.destination) else { return nil }
-            destination = IPv4Subnet(network: IPv4Address(network.value & IPv4Subnet.mask(destinationLength)), prefixLength: destinationLength)
+            destination = IPv4Subnet(masking: network, prefixLength: destinationLength)
         }
         route = Route(
             destination: destination, gateway: attributes.ipv4(RouteAttribute.gateway),
