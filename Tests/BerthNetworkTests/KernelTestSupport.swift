@@ -81,4 +81,5 @@ func readAll(_ socket: Socket, timeout: Duration) throws -> String {
 #if canImport(Glibc)
     import Glibc
     let POLLIN_VALUE = POLLIN
+    let POLLOUT_VALUE = POLLOUT
 #endif
