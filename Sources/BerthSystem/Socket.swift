@@ -80,7 +80,8 @@ public struct Socket: Hashable, Sendable, CustomStringConvertible {
         while true {
             let fd = withUnsafeMutablePointer(to: &peer) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    berth_accept4(descriptor.rawValue, $0, &length, Int32(SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue))
+                    berth_accept4(
+                        descriptor.rawValue, $0, &length, Int32(SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue))
                 }
             }
             if fd >= 0 { return (Socket(descriptor: FileDescriptor(rawValue: fd)), SocketAddressV4(peer)) }
@@ -108,7 +109,10 @@ public struct Socket: Hashable, Sendable, CustomStringConvertible {
         try setNonBlocking(true)
         if try !startConnect(to: address) {
             let ready = try Poll.wait(for: descriptor, events: Int16(POLLOUT), timeout: timeout)
-            if !ready { throw SystemCallError("connect", "\(descriptor.rawValue), \(address)", errno: Errno(rawValue: ETIMEDOUT)) }
+            if !ready {
+                throw SystemCallError(
+                    "connect", "\(descriptor.rawValue), \(address)", errno: Errno(rawValue: ETIMEDOUT))
+            }
             if let err = try pendingError() {
                 throw SystemCallError("connect", "\(descriptor.rawValue), \(address)", errno: err)
             }
@@ -131,7 +135,9 @@ public struct Socket: Hashable, Sendable, CustomStringConvertible {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         try retryingOnInterrupt("getsockname", "\(descriptor.rawValue)") {
             withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor.rawValue, $0, &length) }
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    getsockname(descriptor.rawValue, $0, &length)
+                }
             }
         }
         return SocketAddressV4(address)
@@ -191,7 +197,9 @@ public struct Socket: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Receives one datagram and its sender; `nil` when none is queued.
-    public func receiveFrom(into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> (Int, SocketAddressV4)? {
+    public func receiveFrom(into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> (
+        Int, SocketAddressV4
+    )? {
         var peer = sockaddr_in()
         while true {
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)

@@ -37,9 +37,13 @@ import Testing
 
     @Test func exhaustedPoolSaysWhatToDo() throws {
         let pool = try AddressPool(base: try IPv4Subnet(parsing: "10.9.0.0/23"), subnetPrefixLength: 24)
-        let error = #expect(throws: IPAMError.self) { try pool.firstFree(avoiding: [try IPv4Subnet(parsing: "10.9.0.0/16")]) }
+        let error = #expect(throws: IPAMError.self) {
+            try pool.firstFree(avoiding: [try IPv4Subnet(parsing: "10.9.0.0/16")])
+        }
         #expect(error?.description.contains("set ipam.config.subnet") == true)
-        #expect(throws: IPAMError.self) { try AddressPool(base: try IPv4Subnet(parsing: "10.9.0.0/23"), subnetPrefixLength: 16) }
+        #expect(throws: IPAMError.self) {
+            try AddressPool(base: try IPv4Subnet(parsing: "10.9.0.0/23"), subnetPrefixLength: 16)
+        }
     }
 
     @Test func configuredSubnetAndGatewayAreHonouredAndChecked() throws {

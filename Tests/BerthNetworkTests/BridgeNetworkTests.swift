@@ -14,7 +14,8 @@ import Testing
         let netlink = try RouteNetlink()
         let tag = uniqueTag()
         let subnet = try #require(try freeTestSubnets(1, using: netlink).first)
-        let network = BridgeNetwork(bridgeName: InterfaceNames.bridge(for: "reach-\(tag)"), subnet: subnet, gateway: subnet.firstHost)
+        let network = BridgeNetwork(
+            bridgeName: InterfaceNames.bridge(for: "reach-\(tag)"), subnet: subnet, gateway: subnet.firstHost)
         let forwardingBefore = try InterfaceSysctl.read("/proc/sys/net/ipv4/ip_forward")
         try network.create(using: netlink)
         defer { try? network.remove(using: netlink) }
@@ -53,13 +54,15 @@ import Testing
         let netlink = try RouteNetlink()
         let tag = uniqueTag()
         let subnet = try #require(try freeTestSubnets(1, using: netlink).first)
-        let network = BridgeNetwork(bridgeName: InterfaceNames.bridge(for: "dump-\(tag)"), subnet: subnet, gateway: subnet.firstHost, mtu: 1400)
+        let network = BridgeNetwork(
+            bridgeName: InterfaceNames.bridge(for: "dump-\(tag)"), subnet: subnet, gateway: subnet.firstHost, mtu: 1400)
         try network.create(using: netlink)
         defer { try? network.remove(using: netlink) }
         let container = try NetworkNamespace.create()
         defer { container.close() }
         let veth = InterfaceNames.hostVeth(for: "\(tag)-c")
-        try network.attach(container, hostInterface: veth, address: IPv4Address(subnet.network.value + 9), using: netlink)
+        try network.attach(
+            container, hostInterface: veth, address: IPv4Address(subnet.network.value + 9), using: netlink)
         defer { try? network.detach(hostInterface: veth, using: netlink) }
 
         let links = try netlink.links()
@@ -70,7 +73,10 @@ import Testing
         let hostEnd = try #require(links.first { $0.name == veth })
         #expect(hostEnd.kind == "veth")
         #expect(hostEnd.masterIndex == bridge.index)
-        #expect(try netlink.addresses().contains { $0.interfaceIndex == bridge.index && $0.address.address == subnet.firstHost })
+        #expect(
+            try netlink.addresses().contains {
+                $0.interfaceIndex == bridge.index && $0.address.address == subnet.firstHost
+            })
         #expect(try netlink.subnetsInUse().contains(subnet))
 
         let inside = try container.run { () -> ([LinkInfo], [AddressInfo], [RouteInfo]) in
@@ -117,7 +123,10 @@ import Testing
             try inside.addAddress(InterfaceAddress(try ip("10.213.127.2"), prefixLength: 24), to: "eth7")
             try inside.setUp("eth7")
             try inside.addRoute(Route(destination: nil, gateway: try ip("10.213.127.1")))
-            try inside.addRoute(Route(destination: try IPv4Subnet(parsing: "10.213.126.0/24"), outputInterface: try inside.link(named: "eth7").index))
+            try inside.addRoute(
+                Route(
+                    destination: try IPv4Subnet(parsing: "10.213.126.0/24"),
+                    outputInterface: try inside.link(named: "eth7").index))
             try inside.deleteRoute(Route(destination: try IPv4Subnet(parsing: "10.213.126.0/24")))
             try inside.deleteAddress(InterfaceAddress(try ip("10.213.127.2"), prefixLength: 24), from: "eth7")
             try inside.addAddress(InterfaceAddress(try ip("10.213.127.3"), prefixLength: 24), to: "eth7")

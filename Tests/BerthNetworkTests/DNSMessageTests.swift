@@ -6,7 +6,9 @@ import Testing
     func query(_ name: String, type: UInt16 = DNSRecord.typeA, id: UInt16 = 0x1234, edns: UInt16? = nil) -> [UInt8] {
         var message = DNSMessage(id: id, questions: [DNSQuestion(name: name, type: type)])
         message.flags.recursionDesired = true
-        if let edns { message.additionals = [DNSRecord(name: "", type: DNSRecord.typeOPT, recordClass: edns, ttl: 0, data: [])] }
+        if let edns {
+            message.additionals = [DNSRecord(name: "", type: DNSRecord.typeOPT, recordClass: edns, ttl: 0, data: [])]
+        }
         return message.encoded()
     }
 
@@ -36,9 +38,10 @@ import Testing
 
     @Test func pointerLoopsAndOverrunsAreRejected() {
         // A pointer to itself, a forward pointer, and a label longer than the message.
-        for bad in ["0001 0000 0001 0000 0000 0000 c00c 0001 0001", "0001 0000 0001 0000 0000 0000 c020 0001 0001",
-            "0001 0000 0001 0000 0000 0000 3f 41 00"]
-        {
+        for bad in [
+            "0001 0000 0001 0000 0000 0000 c00c 0001 0001", "0001 0000 0001 0000 0000 0000 c020 0001 0001",
+            "0001 0000 0001 0000 0000 0000 3f 41 00",
+        ] {
             #expect(throws: DNSParseError.self) { try DNSMessage(parsing: hexBytes(bad)) }
         }
         #expect(throws: DNSParseError.self) { try DNSMessage(parsing: [0, 1, 2]) }
@@ -57,7 +60,9 @@ import Testing
 @Suite struct DNSResponderTests {
     let table = DNSRecordTable()
 
-    func ask(_ name: String, type: UInt16 = DNSRecord.typeA, tcp: Bool = false, edns: UInt16? = nil) throws -> DNSMessage {
+    func ask(_ name: String, type: UInt16 = DNSRecord.typeA, tcp: Bool = false, edns: UInt16? = nil) throws
+        -> DNSMessage
+    {
         let bytes = DNSMessageTests().query(name, type: type, edns: edns)
         let reply = try #require(DNSResponder(table: table).respond(to: bytes, overTCP: tcp))
         return try DNSMessage(parsing: reply)
@@ -115,7 +120,8 @@ import Testing
 
     @Test func malformedQueryGetsFormatErrorAndResponsesAreIgnored() throws {
         let responder = DNSResponder(table: table)
-        let reply = try #require(responder.respond(to: hexBytes("abcd 0100 0001 0000 0000 0000 05 6162"), overTCP: false))
+        let reply = try #require(
+            responder.respond(to: hexBytes("abcd 0100 0001 0000 0000 0000 05 6162"), overTCP: false))
         let parsed = try DNSMessage(parsing: reply)
         #expect(parsed.id == 0xABCD && parsed.flags.responseCode == .formatError)
         #expect(responder.respond(to: hexBytes("abcd 8100 0000 0000 0000 0000"), overTCP: false) == nil)

@@ -6,7 +6,9 @@ import Testing
 
 /// A minimal client for the tests: one query over UDP or TCP with a deadline.
 enum TestDNSClient {
-    static func query(_ name: String, server: SocketAddressV4, tcp: Bool = false, timeout: Duration = .seconds(3)) throws -> DNSMessage {
+    static func query(_ name: String, server: SocketAddressV4, tcp: Bool = false, timeout: Duration = .seconds(3))
+        throws -> DNSMessage
+    {
         let id = UInt16.random(in: 0...UInt16.max)
         let request = DNSMessage(id: id, questions: [DNSQuestion(name: name, type: DNSRecord.typeA)]).encoded()
         let socket = try Socket.open(tcp ? .tcp : .udp)
@@ -17,7 +19,10 @@ enum TestDNSClient {
         var buffer = [UInt8](repeating: 0, count: 65536)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            guard try Poll.wait(for: socket.descriptor, events: Int16(POLLIN_VALUE), timeout: ContinuousClock.now.duration(to: deadline))
+            guard
+                try Poll.wait(
+                    for: socket.descriptor, events: Int16(POLLIN_VALUE),
+                    timeout: ContinuousClock.now.duration(to: deadline))
             else { break }
             let count = try buffer.withUnsafeMutableBytes { try socket.receive(into: $0) } ?? 0
             if count == 0 { break }
@@ -51,19 +56,25 @@ func runProgram(_ path: String, _ arguments: [String], timeout: Duration = .seco
 
 @Suite(.serialized) struct DNSServerTests {
     @Test func digResolvesServiceNamesOverUDPAndTCP() throws {
-        let table = DNSRecordTable(["web": [try ip("10.213.1.2"), try ip("10.213.1.3")], "db.shop": [try ip("10.213.1.9")]])
+        let table = DNSRecordTable([
+            "web": [try ip("10.213.1.2"), try ip("10.213.1.3")], "db.shop": [try ip("10.213.1.9")],
+        ])
         let server = try DNSServer(responder: DNSResponder(table: table), bindTo: .loopback(port: 0))
         defer { server.stop() }
         let port = String(server.address.port)
-        let udp = try runProgram("/usr/bin/dig", ["@127.0.0.1", "-p", port, "web", "A", "+short", "+time=2", "+tries=1"])
+        let udp = try runProgram(
+            "/usr/bin/dig", ["@127.0.0.1", "-p", port, "web", "A", "+short", "+time=2", "+tries=1"])
         #expect(Set(udp.split(separator: "\n").map(String.init)) == ["10.213.1.2", "10.213.1.3"])
-        let tcp = try runProgram("/usr/bin/dig", ["@127.0.0.1", "-p", port, "db.shop", "A", "+short", "+tcp", "+time=2", "+tries=1"])
+        let tcp = try runProgram(
+            "/usr/bin/dig", ["@127.0.0.1", "-p", port, "db.shop", "A", "+short", "+tcp", "+time=2", "+tries=1"])
         #expect(tcp.trimmingCharacters(in: .whitespacesAndNewlines) == "10.213.1.9")
-        let missing = try runProgram("/usr/bin/dig", ["@127.0.0.1", "-p", port, "example.com", "A", "+time=2", "+tries=1"])
+        let missing = try runProgram(
+            "/usr/bin/dig", ["@127.0.0.1", "-p", port, "example.com", "A", "+time=2", "+tries=1"])
         #expect(missing.contains("status: NXDOMAIN"))
         // dig falls back to TCP by itself when the UDP answer comes back truncated.
         table.set("big", to: (1...200).map { IPv4Address(10, 213, 3, UInt8($0)) })
-        let big = try runProgram("/usr/bin/dig", ["@127.0.0.1", "-p", port, "big", "A", "+short", "+noedns", "+time=2", "+tries=1"])
+        let big = try runProgram(
+            "/usr/bin/dig", ["@127.0.0.1", "-p", port, "big", "A", "+short", "+noedns", "+time=2", "+tries=1"])
         #expect(big.split(separator: "\n").count == 200)
     }
 
@@ -73,8 +84,11 @@ func runProgram(_ path: String, _ arguments: [String], timeout: Duration = .seco
         defer { server.stop() }
         #expect(try TestDNSClient.query("api", server: server.address).flags.responseCode == .nameError)
         table.set("api", to: [try ip("10.213.1.20")])
-        #expect(try TestDNSClient.query("api", server: server.address).answers.first?.ipv4?.description == "10.213.1.20")
-        #expect(try TestDNSClient.query("api", server: server.address, tcp: true).answers.first?.ipv4?.description == "10.213.1.20")
+        #expect(
+            try TestDNSClient.query("api", server: server.address).answers.first?.ipv4?.description == "10.213.1.20")
+        #expect(
+            try TestDNSClient.query("api", server: server.address, tcp: true).answers.first?.ipv4?.description
+                == "10.213.1.20")
     }
 
     @Test func portAlreadyTakenIsAClearError() throws {

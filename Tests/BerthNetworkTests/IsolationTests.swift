@@ -41,7 +41,8 @@ import Testing
                 for network in networks { try network.create(using: netlink) }
                 for (index, container) in captured.enumerated() {
                     let network = networks[placement[index]]
-                    try network.attach(container, hostInterface: "btv-iso\(index)", address: addresses[index], using: netlink)
+                    try network.attach(
+                        container, hostInterface: "btv-iso\(index)", address: addresses[index], using: netlink)
                     try container.run {
                         try RouteNetlink().addRoute(Route(destination: nil, gateway: network.gateway))
                     }
@@ -67,22 +68,26 @@ import Testing
         defer { otherNetwork.close() }
 
         let sameOutcome = try connectOutcome(
-            from: topology.containers[0], to: topology.addresses[1].socketAddress(port: 8080), timeout: .seconds(5), message: "same")
+            from: topology.containers[0], to: topology.addresses[1].socketAddress(port: 8080), timeout: .seconds(5),
+            message: "same")
         #expect(sameOutcome == nil)
         #expect(try acceptAndRead(sameNetwork, timeout: .seconds(5)) == "same")
 
         let start = ContinuousClock.now
         let crossOutcome = try connectOutcome(
-            from: topology.containers[0], to: topology.addresses[2].socketAddress(port: 8080), timeout: .milliseconds(1500),
+            from: topology.containers[0], to: topology.addresses[2].socketAddress(port: 8080),
+            timeout: .milliseconds(1500),
             message: "cross")
         let failure = try #require(crossOutcome)
-        #expect(["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNREFUSED"].contains { failure.description.contains($0) })
+        #expect(
+            ["ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNREFUSED"].contains { failure.description.contains($0) })
         #expect(ContinuousClock.now - start < .seconds(3))
         #expect(try acceptAndRead(otherNetwork, timeout: .milliseconds(200)) == nil)
 
         // And the reverse direction.
         let reverse = try connectOutcome(
-            from: topology.containers[2], to: topology.addresses[0].socketAddress(port: 8080), timeout: .milliseconds(1500),
+            from: topology.containers[2], to: topology.addresses[0].socketAddress(port: 8080),
+            timeout: .milliseconds(1500),
             message: "back")
         #expect(reverse != nil)
     }

@@ -68,7 +68,10 @@ func readAll(_ socket: Socket, timeout: Duration) throws -> String {
     var buffer = [UInt8](repeating: 0, count: 4096)
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-        guard try Poll.wait(for: socket.descriptor, events: Int16(POLLIN_VALUE), timeout: ContinuousClock.now.duration(to: deadline))
+        guard
+            try Poll.wait(
+                for: socket.descriptor, events: Int16(POLLIN_VALUE), timeout: ContinuousClock.now.duration(to: deadline)
+            )
         else { break }
         let count = try buffer.withUnsafeMutableBytes { try socket.receive(into: $0) }
         guard let count else { continue }

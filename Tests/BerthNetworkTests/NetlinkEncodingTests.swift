@@ -85,14 +85,19 @@ import Testing
 
     @Test func setLinkRequestsCarryOneAttribute() {
         let header = "28000000 1300 0500 06000000 00000000  00 00 0000 04000000 00000000 00000000"
-        #expect(NetlinkRequest.setMaster(index: 4, masterIndex: 2).encode(sequence: 6) == hexBytes(header + "0800 0a00 02000000"))
+        #expect(
+            NetlinkRequest.setMaster(index: 4, masterIndex: 2).encode(sequence: 6)
+                == hexBytes(header + "0800 0a00 02000000"))
         #expect(
             NetlinkRequest.moveToNamespace(index: 4, namespace: FileDescriptor(rawValue: 9)).encode(sequence: 6)
                 == hexBytes(header + "0800 1c00 09000000"))
-        #expect(NetlinkRequest.setMTU(index: 4, mtu: 1400).encode(sequence: 6) == hexBytes(header + "0800 0400 78050000"))
+        #expect(
+            NetlinkRequest.setMTU(index: 4, mtu: 1400).encode(sequence: 6) == hexBytes(header + "0800 0400 78050000"))
         #expect(
             NetlinkRequest.rename(index: 4, newName: "eth1").encode(sequence: 6)
-                == hexBytes("2c000000 1300 0500 06000000 00000000  00 00 0000 04000000 00000000 00000000 0900 0300 6574683100 000000"))
+                == hexBytes(
+                    "2c000000 1300 0500 06000000 00000000  00 00 0000 04000000 00000000 00000000 0900 0300 6574683100 000000"
+                ))
     }
 
     @Test func dumpAndGetRequestsUseDumpFlagsOrName() {
@@ -102,10 +107,14 @@ import Testing
         #expect(
             NetlinkRequest.getLink(name: "eth0").encode(sequence: 8)
                 == hexBytes(
-                    "2c000000 1200 0100 08000000 00000000  00 00 0000 00000000 00000000 00000000  0900 0300 6574683000 000000"))
-        #expect(NetlinkRequest.dumpAddresses.encode(sequence: 1) == hexBytes("18000000 1600 0103 01000000 00000000 02 00 00 00 00000000"))
+                    "2c000000 1200 0100 08000000 00000000  00 00 0000 00000000 00000000 00000000  0900 0300 6574683000 000000"
+                ))
         #expect(
-            NetlinkRequest.dumpRoutes.encode(sequence: 1) == hexBytes("1c000000 1a00 0103 01000000 00000000 02 00 00 00 00 00 00 00 00000000"))
+            NetlinkRequest.dumpAddresses.encode(sequence: 1)
+                == hexBytes("18000000 1600 0103 01000000 00000000 02 00 00 00 00000000"))
+        #expect(
+            NetlinkRequest.dumpRoutes.encode(sequence: 1)
+                == hexBytes("1c000000 1a00 0103 01000000 00000000 02 00 00 00 00 00 00 00 00000000"))
         #expect(
             NetlinkRequest.deleteLink(index: 3).encode(sequence: 1)
                 == hexBytes("20000000 1100 0500 01000000 00000000  00 00 0000 03000000 00000000 00000000"))
@@ -156,8 +165,10 @@ import Testing
     }
 
     @Test func multiPartDumpSplitsIntoMessagesAndDone() throws {
-        let address = "28000000 1400 0200 09000000 00000000  02 18 80 00 05000000  0800 0200 0ad50101 0800 0100 0ad50101"
-        let route = "2c000000 1800 0200 09000000 00000000  02 18 00 00 fe 02 fd 01 00000000  0800 0f00 fe000000 0800 0100 0ad50100"
+        let address =
+            "28000000 1400 0200 09000000 00000000  02 18 80 00 05000000  0800 0200 0ad50101 0800 0100 0ad50101"
+        let route =
+            "2c000000 1800 0200 09000000 00000000  02 18 00 00 fe 02 fd 01 00000000  0800 0f00 fe000000 0800 0100 0ad50100"
         let done = "14000000 0300 0200 09000000 00000000 00000000"
         let messages = try NetlinkMessage.split(hexBytes(address + route + done))
         #expect(messages.map(\.type) == [20, 24, 3])
@@ -170,7 +181,8 @@ import Testing
     }
 
     @Test func truncatedAttributeIsRejectedNotReadPastTheEnd() {
-        let datagram = hexBytes("26000000 1000 0000 05000000 00000000  00 00 0100 07000000 43100000 00000000")
+        let datagram =
+            hexBytes("26000000 1000 0000 05000000 00000000  00 00 0100 07000000 43100000 00000000")
             + hexBytes("4000 0300 6274")
         #expect(throws: NetlinkDecodingError.self) {
             let messages = try NetlinkMessage.split(datagram)

@@ -68,7 +68,9 @@ import Testing
         let deadline = ContinuousClock.now + .seconds(30)
         var shut = false
         while ContinuousClock.now < deadline {
-            if sent < payload.count, let n = try payload.withUnsafeBytes({ try socket.send(UnsafeRawBufferPointer(rebasing: $0[sent...])) }) {
+            if sent < payload.count,
+                let n = try payload.withUnsafeBytes({ try socket.send(UnsafeRawBufferPointer(rebasing: $0[sent...])) })
+            {
                 sent += n
             }
             if sent == payload.count && !shut {
@@ -80,7 +82,8 @@ import Testing
                 if count == 0 { break }
                 received += buffer.prefix(count)
             } else {
-                _ = try Poll.wait(for: socket.descriptor, events: Int16(POLLIN_VALUE | POLLOUT_VALUE), timeout: .milliseconds(100))
+                _ = try Poll.wait(
+                    for: socket.descriptor, events: Int16(POLLIN_VALUE | POLLOUT_VALUE), timeout: .milliseconds(100))
             }
         }
         #expect(received.count == payload.count)
@@ -94,7 +97,10 @@ import Testing
         try blocker.listen()
         let taken = try blocker.localAddress()
         let probe = #expect(throws: PortUnavailableError.self) { try PortProbe.checkAvailable(taken, .tcp) }
-        #expect(probe?.description == "cannot publish \(taken)/tcp: the port is already in use by another program; stop it or choose another host port")
+        #expect(
+            probe?.description
+                == "cannot publish \(taken)/tcp: the port is already in use by another program; stop it or choose another host port"
+        )
         #expect(throws: PortUnavailableError.self) { _ = try TCPProxy(listenOn: taken, backends: BackendSet()) }
         try PortProbe.checkAvailable(try refusingPort(.tcp), .tcp)
         let foreign = #expect(throws: PortUnavailableError.self) {
@@ -127,7 +133,9 @@ import Testing
     @Test func idleSessionExpiresAndTheNextDatagramPicksAgain() throws {
         let backends = try (1...2).map { try TestUDPBackend(name: "u\($0)") }
         defer { for backend in backends { backend.stop() } }
-        let proxy = try UDPProxy(listenOn: .loopback(port: 0), backends: BackendSet(backends.map(\.address)), idleTimeout: .milliseconds(100))
+        let proxy = try UDPProxy(
+            listenOn: .loopback(port: 0), backends: BackendSet(backends.map(\.address)), idleTimeout: .milliseconds(100)
+        )
         defer { proxy.stop() }
         let client = try Socket.open(.udp)
         defer { client.close() }
@@ -146,7 +154,8 @@ import Testing
     @Test func refusingBackendEndsTheSessionAndTheClientMovesOn() throws {
         let alive = try TestUDPBackend(name: "ok")
         defer { alive.stop() }
-        let proxy = try UDPProxy(listenOn: .loopback(port: 0), backends: BackendSet([try refusingPort(.udp), alive.address]))
+        let proxy = try UDPProxy(
+            listenOn: .loopback(port: 0), backends: BackendSet([try refusingPort(.udp), alive.address]))
         defer { proxy.stop() }
         let client = try Socket.open(.udp)
         defer { client.close() }

@@ -28,7 +28,9 @@ final class TestTCPBackend: Sendable {
         let stopped = self.stopped
         thread = try JoinableThread { [name] in
             while !stopped.isSet {
-                guard (try? Poll.wait(for: listener.descriptor, events: Int16(POLLIN_VALUE), timeout: .milliseconds(20))) == true,
+                guard
+                    (try? Poll.wait(for: listener.descriptor, events: Int16(POLLIN_VALUE), timeout: .milliseconds(20)))
+                        == true,
                     let (connection, _) = try? listener.accept()
                 else { continue }
                 try? connection.setNonBlocking(false)
@@ -43,8 +45,12 @@ final class TestTCPBackend: Sendable {
         var request: [UInt8] = []
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            guard (try? Poll.wait(for: connection.descriptor, events: Int16(POLLIN_VALUE), timeout: .seconds(1))) == true else { continue }
-            guard let count = buffer.withUnsafeMutableBytes({ try? connection.receive(into: $0) }), count > 0 else { break }
+            guard
+                (try? Poll.wait(for: connection.descriptor, events: Int16(POLLIN_VALUE), timeout: .seconds(1))) == true
+            else { continue }
+            guard let count = buffer.withUnsafeMutableBytes({ try? connection.receive(into: $0) }), count > 0 else {
+                break
+            }
             switch mode {
             case .identify: request += buffer.prefix(count)
             case .echo:
@@ -79,7 +85,9 @@ final class TestUDPBackend: Sendable {
         thread = try JoinableThread { [name] in
             var buffer = [UInt8](repeating: 0, count: 2048)
             while !stopped.isSet {
-                guard (try? Poll.wait(for: socket.descriptor, events: Int16(POLLIN_VALUE), timeout: .milliseconds(20))) == true,
+                guard
+                    (try? Poll.wait(for: socket.descriptor, events: Int16(POLLIN_VALUE), timeout: .milliseconds(20)))
+                        == true,
                     let (count, peer) = buffer.withUnsafeMutableBytes({ try? socket.receiveFrom(into: $0) })
                 else { continue }
                 let reply = Array("\(name):".utf8) + buffer.prefix(count)

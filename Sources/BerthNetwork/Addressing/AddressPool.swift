@@ -15,7 +15,9 @@ public struct AddressPool: Hashable, Sendable, Codable {
 
     public init(base: IPv4Subnet, subnetPrefixLength: Int) throws(IPAMError) {
         guard subnetPrefixLength >= base.prefixLength, subnetPrefixLength <= 30 else {
-            throw .invalidPool("subnets of /\(subnetPrefixLength) cannot be carved from \(base); use a length between /\(base.prefixLength) and /30")
+            throw .invalidPool(
+                "subnets of /\(subnetPrefixLength) cannot be carved from \(base); use a length between /\(base.prefixLength) and /30"
+            )
         }
         self.base = base
         self.subnetPrefixLength = subnetPrefixLength

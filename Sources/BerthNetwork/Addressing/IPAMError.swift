@@ -24,7 +24,8 @@ public enum IPAMError: Error, Equatable, Sendable, CustomStringConvertible {
         case .gatewayOutsideSubnet(let gateway, let subnet): "gateway \(gateway) is not inside subnet \(subnet)"
         case .gatewayNotAHost(let gateway, let subnet):
             "gateway \(gateway) is the network or broadcast address of \(subnet); use a host address such as \(subnet.firstHost)"
-        case .addressOutsideSubnet(let address, let subnet): "address \(address) is not inside the network's subnet \(subnet)"
+        case .addressOutsideSubnet(let address, let subnet):
+            "address \(address) is not inside the network's subnet \(subnet)"
         case .addressReserved(let address, let subnet):
             "address \(address) is reserved in \(subnet) (network, broadcast or gateway); pick another"
         case .addressTaken(let address, let owner): "address \(address) is already assigned to \(owner)"

@@ -31,7 +31,9 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
     public static let any = IPv4Address(0)
 
     /// Network byte order, as netlink attributes and DNS A records carry it.
-    public var bytes: [UInt8] { [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)] }
+    public var bytes: [UInt8] {
+        [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    }
 
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 4 else { return nil }
@@ -48,7 +50,8 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let address = IPv4Address(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not an IPv4 address")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "\"\(text)\" is not an IPv4 address")
         }
         self = address
     }

@@ -34,7 +34,8 @@ public struct IPv4Subnet: Hashable, Sendable, CustomStringConvertible, Codable {
 
     public init(parsing text: String) throws(ParseError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let address = IPv4Address(parts[0]), let length = Int(parts[1]), (0...32).contains(length)
+        guard parts.count == 2, let address = IPv4Address(parts[0]), let length = Int(parts[1]),
+            (0...32).contains(length)
         else { throw .notCIDR(text) }
         guard let subnet = IPv4Subnet(network: address, prefixLength: length) else {
             let masked = IPv4Address(address.value & IPv4Subnet.mask(length))

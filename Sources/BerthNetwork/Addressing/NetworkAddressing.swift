@@ -11,7 +11,8 @@ public struct NetworkAddressing: Hashable, Sendable, Codable {
     /// checked against `inUse`, otherwise the first free subnet of `pool` with its first host
     /// as gateway.
     public init(
-        subnet configuredSubnet: IPv4Subnet? = nil, gateway configuredGateway: IPv4Address? = nil, pool: AddressPool = .standard,
+        subnet configuredSubnet: IPv4Subnet? = nil, gateway configuredGateway: IPv4Address? = nil,
+        pool: AddressPool = .standard,
         inUse: [IPv4Subnet]
     ) throws(IPAMError) {
         let subnet: IPv4Subnet

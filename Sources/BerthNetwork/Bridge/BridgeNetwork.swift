@@ -49,7 +49,8 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
         _ namespace: NetworkNamespace, hostInterface: String, containerInterface: String = "eth0", address: IPv4Address,
         using netlink: RouteNetlink
     ) throws {
-        guard subnet.contains(address), address != gateway, address != subnet.network, address != subnet.broadcast else {
+        guard subnet.contains(address), address != gateway, address != subnet.network, address != subnet.broadcast
+        else {
             throw NetworkConfigurationError(
                 "address \(address) cannot be given to a container on \(subnet) (gateway \(gateway))",
                 hint: "use a host address inside the subnet other than the gateway")

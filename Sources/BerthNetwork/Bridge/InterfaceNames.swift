@@ -28,7 +28,8 @@ public enum InterfaceNames {
         let bytes = Array(name.utf8)
         if bytes.isEmpty { throw InvalidName(name: name, reason: "it is empty") }
         if bytes.count > maximumLength {
-            throw InvalidName(name: name, reason: "it has \(bytes.count) bytes; the kernel allows at most \(maximumLength)")
+            throw InvalidName(
+                name: name, reason: "it has \(bytes.count) bytes; the kernel allows at most \(maximumLength)")
         }
         if name == "." || name == ".." { throw InvalidName(name: name, reason: "\".\" and \"..\" are reserved") }
         if bytes.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ":") || $0 <= 0x20 || $0 == 0x7F }) {

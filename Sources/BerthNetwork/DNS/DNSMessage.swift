@@ -71,7 +71,8 @@ public struct DNSMessage: Hashable, Sendable {
         let counts = [try reader.uint16(), try reader.uint16(), try reader.uint16(), try reader.uint16()]
         questions = []
         for _ in 0..<counts[0] {
-            questions.append(DNSQuestion(name: try reader.name(), type: try reader.uint16(), recordClass: try reader.uint16()))
+            questions.append(
+                DNSQuestion(name: try reader.name(), type: try reader.uint16(), recordClass: try reader.uint16()))
         }
         answers = try (0..<counts[1]).map { _ throws(DNSParseError) in try reader.record() }
         authorities = try (0..<counts[2]).map { _ throws(DNSParseError) in try reader.record() }
@@ -82,7 +83,9 @@ public struct DNSMessage: Hashable, Sendable {
         var writer = DNSWriter()
         writer.uint16(id)
         writer.uint16(flags.raw)
-        for count in [questions.count, answers.count, authorities.count, additionals.count] { writer.uint16(UInt16(clamping: count)) }
+        for count in [questions.count, answers.count, authorities.count, additionals.count] {
+            writer.uint16(UInt16(clamping: count))
+        }
         for question in questions {
             writer.name(question.name)
             writer.uint16(question.type)

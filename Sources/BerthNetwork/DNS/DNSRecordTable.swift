@@ -25,7 +25,9 @@ public final class DNSRecordTable: Sendable {
     /// Swaps in a whole new table at once, so readers never see a half-updated view.
     public func replaceAll(_ table: [String: [IPv4Address]]) {
         var normalized: [String: [IPv4Address]] = [:]
-        for (name, addresses) in table where !addresses.isEmpty { normalized[DNSRecordTable.normalize(name), default: []] += addresses }
+        for (name, addresses) in table where !addresses.isEmpty {
+            normalized[DNSRecordTable.normalize(name), default: []] += addresses
+        }
         entries.withLock { $0 = normalized }
     }
 

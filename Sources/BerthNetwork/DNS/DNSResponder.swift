@@ -40,7 +40,9 @@ public struct DNSResponder: Sendable {
         let clientOPT = message.additionals.first { $0.type == DNSRecord.typeOPT }
         if clientOPT != nil {
             reply.additionals = [
-                DNSRecord(name: "", type: DNSRecord.typeOPT, recordClass: UInt16(DNSResponder.maximumUDPPayload), ttl: 0, data: [])
+                DNSRecord(
+                    name: "", type: DNSRecord.typeOPT, recordClass: UInt16(DNSResponder.maximumUDPPayload), ttl: 0,
+                    data: [])
             ]
         }
 
@@ -56,7 +58,9 @@ public struct DNSResponder: Sendable {
         let limit =
             overTCP
             ? Int(UInt16.max)
-            : clientOPT.map { min(max(Int($0.recordClass), DNSResponder.classicUDPPayload), DNSResponder.maximumUDPPayload) }
+            : clientOPT.map {
+                min(max(Int($0.recordClass), DNSResponder.classicUDPPayload), DNSResponder.maximumUDPPayload)
+            }
                 ?? DNSResponder.classicUDPPayload
         guard encoded.count > limit else { return encoded }
         // Too big for this transport: say so with TC and let the client retry over TCP.

@@ -31,7 +31,9 @@ public final class DNSServer: Sendable {
                     throw error
                 }
                 address = bound
-            } catch let error as SystemCallError where requested.port == 0 && error.errno.rawValue == EADDRINUSE_VALUE && attempt < 8 {
+            } catch let error as SystemCallError
+                where requested.port == 0 && error.errno.rawValue == EADDRINUSE_VALUE && attempt < 8
+            {
                 udp.close()
                 continue  // the TCP side of a random UDP port was taken: pick another port
             } catch {
@@ -124,7 +126,9 @@ private final class DNSEventLoop: @unchecked Sendable {
     /// Answers every queued datagram (bounded per wake-up so TCP clients are not starved).
     private func serveDatagrams() {
         for _ in 0..<256 {
-            guard let (count, client) = buffer.withUnsafeMutableBytes({ try? udp.receiveFrom(into: $0) }) else { return }
+            guard let (count, client) = buffer.withUnsafeMutableBytes({ try? udp.receiveFrom(into: $0) }) else {
+                return
+            }
             guard let reply = responder.respond(to: Array(buffer.prefix(count)), overTCP: false) else { continue }
             _ = reply.withUnsafeBytes { try? udp.send($0, to: client) }
         }

@@ -36,14 +36,19 @@ struct DNSReader {
         var wireLength = 0
         var jumps = 0
         while true {
-            guard position < bytes.count else { throw DNSParseError(reason: "name runs past the end", offset: position) }
+            guard position < bytes.count else {
+                throw DNSParseError(reason: "name runs past the end", offset: position)
+            }
             let length = Int(bytes[position])
             switch length & 0xC0 {
             case 0xC0:
-                guard position + 1 < bytes.count else { throw DNSParseError(reason: "truncated compression pointer", offset: position) }
+                guard position + 1 < bytes.count else {
+                    throw DNSParseError(reason: "truncated compression pointer", offset: position)
+                }
                 let target = (length & 0x3F) << 8 | Int(bytes[position + 1])
                 guard target < position, jumps < 64 else {
-                    throw DNSParseError(reason: "compression pointer to \(target) does not point backwards", offset: position)
+                    throw DNSParseError(
+                        reason: "compression pointer to \(target) does not point backwards", offset: position)
                 }
                 jumps += 1
                 if resumeAt == nil { resumeAt = position + 2 }
@@ -53,9 +58,13 @@ struct DNSReader {
                     offset = resumeAt ?? position + 1
                     return labels.joined(separator: ".")
                 }
-                guard position + 1 + length <= bytes.count else { throw DNSParseError(reason: "label runs past the end", offset: position) }
+                guard position + 1 + length <= bytes.count else {
+                    throw DNSParseError(reason: "label runs past the end", offset: position)
+                }
                 wireLength += length + 1
-                guard wireLength <= 255 else { throw DNSParseError(reason: "name longer than 255 bytes", offset: position) }
+                guard wireLength <= 255 else {
+                    throw DNSParseError(reason: "name longer than 255 bytes", offset: position)
+                }
                 labels.append(String(decoding: bytes[(position + 1)...(position + length)], as: UTF8.self))
                 position += 1 + length
             default:

@@ -10,7 +10,8 @@ extension ArraySlice<UInt8> {
         let size = MemoryLayout<T>.size
         let start = startIndex + offset
         guard offset >= 0, start + size <= endIndex else {
-            throw NetlinkDecodingError(reason: "read of \(size) bytes at offset \(offset) past the end (\(count) bytes)")
+            throw NetlinkDecodingError(
+                reason: "read of \(size) bytes at offset \(offset) past the end (\(count) bytes)")
         }
         var value: T = 0
         Swift.withUnsafeMutableBytes(of: &value) { raw in
@@ -35,7 +36,8 @@ struct NetlinkMessage {
         while offset + netlinkHeaderSize <= datagram.count {
             let length = Int(try all.integer(at: offset, as: UInt32.self))
             guard length >= netlinkHeaderSize, offset + length <= datagram.count else {
-                throw NetlinkDecodingError(reason: "message length \(length) at offset \(offset) does not fit \(datagram.count) bytes")
+                throw NetlinkDecodingError(
+                    reason: "message length \(length) at offset \(offset) does not fit \(datagram.count) bytes")
             }
             messages.append(
                 NetlinkMessage(
@@ -56,9 +58,11 @@ struct NetlinkAttributes {
         var offset = 0
         while offset + 4 <= bytes.count {
             let length = Int(try bytes.integer(at: offset, as: UInt16.self))
-            let type = try bytes.integer(at: offset + 2, as: UInt16.self) & 0x3FFF  // drop NLA_F_NESTED / byte-order bits
+            // The top two bits are NLA_F_NESTED and NLA_F_NET_BYTEORDER, not part of the type.
+            let type = try bytes.integer(at: offset + 2, as: UInt16.self) & 0x3FFF
             guard length >= 4, offset + length <= bytes.count else {
-                throw NetlinkDecodingError(reason: "attribute \(type) length \(length) at offset \(offset) overruns \(bytes.count) bytes")
+                throw NetlinkDecodingError(
+                    reason: "attribute \(type) length \(length) at offset \(offset) overruns \(bytes.count) bytes")
             }
             let start = bytes.startIndex + offset
             values[type] = bytes[(start + 4)..<(start + length)]

@@ -32,10 +32,12 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
         var kernelMessage: String?
         if message.flags & MessageFlags.ackTLVs != 0 {
             let echoedLength = Int(try message.payload.integer(at: 4, as: UInt32.self))
-            let echoed = message.flags & MessageFlags.capped != 0 ? netlinkHeaderSize : max(echoedLength, netlinkHeaderSize)
+            let echoed =
+                message.flags & MessageFlags.capped != 0 ? netlinkHeaderSize : max(echoedLength, netlinkHeaderSize)
             let tlvStart = 4 + ((echoed + 3) & ~3)
             if tlvStart <= message.payload.count {
-                kernelMessage = try NetlinkAttributes(message.payload.dropFirst(tlvStart)).string(ExtendedAckAttribute.message)
+                kernelMessage = try NetlinkAttributes(message.payload.dropFirst(tlvStart)).string(
+                    ExtendedAckAttribute.message)
             }
         }
         return NetlinkError(operation: operation, errno: Errno(rawValue: -code), kernelMessage: kernelMessage)

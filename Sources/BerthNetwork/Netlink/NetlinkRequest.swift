@@ -69,7 +69,8 @@ public enum NetlinkRequest: Hashable, Sendable {
         switch self {
         case .createBridge(let name): "create bridge \"\(name)\""
         case .createVethPair(let name, let peer, let namespace):
-            "create veth pair \"\(name)\"/\"\(peer)\"" + (namespace.map { " with the peer in namespace fd \($0.rawValue)" } ?? "")
+            "create veth pair \"\(name)\"/\"\(peer)\""
+                + (namespace.map { " with the peer in namespace fd \($0.rawValue)" } ?? "")
         case .setMaster(let index, let master): "attach link #\(index) to bridge #\(master)"
         case .setUp(let index): "set link #\(index) up"
         case .setDown(let index): "set link #\(index) down"
@@ -111,7 +112,8 @@ public enum NetlinkRequest: Hashable, Sendable {
                         peer.appendInterfaceInfo()
                         peer.attribute(LinkAttribute.name, string: peerName)
                         if let peerNamespace {
-                            peer.attribute(LinkAttribute.namespaceFD, uint32: UInt32(bitPattern: peerNamespace.rawValue))
+                            peer.attribute(
+                                LinkAttribute.namespaceFD, uint32: UInt32(bitPattern: peerNamespace.rawValue))
                         }
                     }
                 }
@@ -145,7 +147,8 @@ public enum NetlinkRequest: Hashable, Sendable {
             message.attribute(LinkAttribute.name, string: name)
             return message.finish()
         case .dumpLinks:
-            var message = NetlinkEncoder(type: MessageType.getLink, flags: request | MessageFlags.dump, sequence: sequence)
+            var message = NetlinkEncoder(
+                type: MessageType.getLink, flags: request | MessageFlags.dump, sequence: sequence)
             message.appendInterfaceInfo()
             return message.finish()
         case .addAddress(let index, let address):
@@ -153,7 +156,8 @@ public enum NetlinkRequest: Hashable, Sendable {
         case .deleteAddress(let index, let address):
             return addressMessage(MessageType.deleteAddress, change, index, address, sequence)
         case .dumpAddresses:
-            var message = NetlinkEncoder(type: MessageType.getAddress, flags: request | MessageFlags.dump, sequence: sequence)
+            var message = NetlinkEncoder(
+                type: MessageType.getAddress, flags: request | MessageFlags.dump, sequence: sequence)
             appendAddressHeader(&message, index: 0, prefixLength: 0)
             return message.finish()
         case .addRoute(let route):
@@ -161,14 +165,16 @@ public enum NetlinkRequest: Hashable, Sendable {
         case .deleteRoute(let route):
             return routeMessage(MessageType.deleteRoute, change, route, sequence, forDeletion: true)
         case .dumpRoutes:
-            var message = NetlinkEncoder(type: MessageType.getRoute, flags: request | MessageFlags.dump, sequence: sequence)
+            var message = NetlinkEncoder(
+                type: MessageType.getRoute, flags: request | MessageFlags.dump, sequence: sequence)
             appendRouteHeader(&message, destinationLength: 0, table: 0, protocol: 0, scope: 0, type: 0)
             return message.finish()
         }
     }
 
     private func setLink(_ index: Int32, _ sequence: UInt32, _ body: (inout NetlinkEncoder) -> Void) -> [UInt8] {
-        var message = NetlinkEncoder(type: MessageType.setLink, flags: MessageFlags.request | MessageFlags.ack, sequence: sequence)
+        var message = NetlinkEncoder(
+            type: MessageType.setLink, flags: MessageFlags.request | MessageFlags.ack, sequence: sequence)
         message.appendInterfaceInfo(index: index)
         body(&message)
         return message.finish()
@@ -183,7 +189,9 @@ public enum NetlinkRequest: Hashable, Sendable {
         message.append(UInt32(bitPattern: index))
     }
 
-    private func addressMessage(_ type: UInt16, _ flags: UInt16, _ index: Int32, _ address: InterfaceAddress, _ sequence: UInt32)
+    private func addressMessage(
+        _ type: UInt16, _ flags: UInt16, _ index: Int32, _ address: InterfaceAddress, _ sequence: UInt32
+    )
         -> [UInt8]
     {
         var message = NetlinkEncoder(type: type, flags: flags, sequence: sequence)
@@ -195,7 +203,8 @@ public enum NetlinkRequest: Hashable, Sendable {
 
     /// `struct rtmsg`: family, dst_len, src_len, tos, table, protocol, scope, type, flags.
     private func appendRouteHeader(
-        _ message: inout NetlinkEncoder, destinationLength: Int, table: UInt8, protocol routeProtocol: UInt8, scope: UInt8,
+        _ message: inout NetlinkEncoder, destinationLength: Int, table: UInt8, protocol routeProtocol: UInt8,
+        scope: UInt8,
         type: UInt8
     ) {
         message.append(AddressFamily.inet)
@@ -209,7 +218,9 @@ public enum NetlinkRequest: Hashable, Sendable {
         message.append(UInt32(0))
     }
 
-    private func routeMessage(_ type: UInt16, _ flags: UInt16, _ route: Route, _ sequence: UInt32, forDeletion: Bool) -> [UInt8] {
+    private func routeMessage(_ type: UInt16, _ flags: UInt16, _ route: Route, _ sequence: UInt32, forDeletion: Bool)
+        -> [UInt8]
+    {
         var message = NetlinkEncoder(type: type, flags: flags, sequence: sequence)
         let destinationLength = route.destination?.prefixLength ?? 0
         if forDeletion {

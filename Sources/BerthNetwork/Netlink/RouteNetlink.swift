@@ -73,7 +73,8 @@ public final class RouteNetlink {
     public func setMaster(_ name: String, bridge: String) throws {
         let master = try link(named: bridge).index
         try perform(
-            .setMaster(index: try link(named: name).index, masterIndex: master), label: "attach link \"\(name)\" to bridge \"\(bridge)\"")
+            .setMaster(index: try link(named: name).index, masterIndex: master),
+            label: "attach link \"\(name)\" to bridge \"\(bridge)\"")
     }
 
     public func move(_ name: String, to namespace: NetworkNamespace) throws {
@@ -84,7 +85,9 @@ public final class RouteNetlink {
 
     public func rename(_ name: String, to newName: String) throws {
         try InterfaceNames.validate(newName)
-        try perform(.rename(index: try link(named: name).index, newName: newName), label: "rename link \"\(name)\" to \"\(newName)\"")
+        try perform(
+            .rename(index: try link(named: name).index, newName: newName),
+            label: "rename link \"\(name)\" to \"\(newName)\"")
     }
 
     /// Deletes a link; deleting one end of a veth pair deletes both.
@@ -95,12 +98,15 @@ public final class RouteNetlink {
     // MARK: addresses
 
     public func addAddress(_ address: InterfaceAddress, to name: String) throws {
-        try perform(.addAddress(index: try link(named: name).index, address), label: "add address \(address) to link \"\(name)\"")
+        try perform(
+            .addAddress(index: try link(named: name).index, address),
+            label: "add address \(address) to link \"\(name)\"")
     }
 
     public func deleteAddress(_ address: InterfaceAddress, from name: String) throws {
         try perform(
-            .deleteAddress(index: try link(named: name).index, address), label: "delete address \(address) from link \"\(name)\"")
+            .deleteAddress(index: try link(named: name).index, address),
+            label: "delete address \(address) from link \"\(name)\"")
     }
 
     public func addresses() throws -> [AddressInfo] {
@@ -142,7 +148,9 @@ public final class RouteNetlink {
             } catch {
                 throw NetlinkError(operation: operation, errno: error.errno, detail: "waiting for the kernel's reply")
             }
-            let messages = try decoding(operation) { () throws(NetlinkDecodingError) in try NetlinkMessage.split(datagram) }
+            let messages = try decoding(operation) { () throws(NetlinkDecodingError) in
+                try NetlinkMessage.split(datagram)
+            }
             for message in messages where message.sequence == expected {
                 switch message.type {
                 case MessageType.error:
@@ -162,10 +170,13 @@ public final class RouteNetlink {
                 }
             }
         }
-        throw NetlinkError(operation: operation, errno: nil, detail: "no end of reply after \(maximumReplyDatagrams) datagrams")
+        throw NetlinkError(
+            operation: operation, errno: nil, detail: "no end of reply after \(maximumReplyDatagrams) datagrams")
     }
 
-    private func decoding<T>(_ operation: String, _ body: () throws(NetlinkDecodingError) -> T) throws(NetlinkError) -> T {
+    private func decoding<T>(_ operation: String, _ body: () throws(NetlinkDecodingError) -> T) throws(NetlinkError)
+        -> T
+    {
         do {
             return try body()
         } catch {

@@ -8,7 +8,8 @@ import BerthSystem
 /// `berth up` fails early with a message naming the port rather than half-way through.
 public enum PortProbe {
     public static func checkAvailable(_ address: SocketAddressV4, _ kind: Socket.Kind) throws(PortUnavailableError) {
-        let socket = try PortUnavailableError.wrap(address, kind) { () throws(SystemCallError) in try Socket.open(kind) }
+        let socket = try PortUnavailableError.wrap(address, kind) { () throws(SystemCallError) in try Socket.open(kind)
+        }
         defer { socket.close() }
         try PortUnavailableError.wrap(address, kind) { () throws(SystemCallError) in
             // The proxy binds with SO_REUSEADDR too, so TIME_WAIT leftovers do not count as "in use".
@@ -29,11 +30,14 @@ public struct PortUnavailableError: Error, Sendable, CustomStringConvertible {
         let port = "\(address)/\(kind == .tcp ? "tcp" : "udp")"
         switch underlying.errno.rawValue {
         case EADDRINUSE:
-            return "cannot publish \(port): the port is already in use by another program; stop it or choose another host port"
+            return
+                "cannot publish \(port): the port is already in use by another program; stop it or choose another host port"
         case EADDRNOTAVAIL:
-            return "cannot publish \(port): the host IP is not an address of this machine; use one of its addresses or 0.0.0.0"
+            return
+                "cannot publish \(port): the host IP is not an address of this machine; use one of its addresses or 0.0.0.0"
         case EACCES:
-            return "cannot publish \(port): permission denied binding a privileged port; run as root or use a port above 1023"
+            return
+                "cannot publish \(port): permission denied binding a privileged port; run as root or use a port above 1023"
         default:
             return "cannot publish \(port): \(underlying)"
         }

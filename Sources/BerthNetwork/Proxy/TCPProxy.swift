@@ -15,7 +15,9 @@ public final class TCPProxy: Sendable {
 
     /// Binds `listenAddress` (port 0 picks one) and starts relaying. Fails with
     /// `PortUnavailableError` when the port is taken.
-    public init(listenOn listenAddress: SocketAddressV4, backends: BackendSet, connectTimeout: Duration = .seconds(2)) throws {
+    public init(listenOn listenAddress: SocketAddressV4, backends: BackendSet, connectTimeout: Duration = .seconds(2))
+        throws
+    {
         let listener = try PortUnavailableError.wrap(listenAddress, .tcp) { () throws(SystemCallError) -> Socket in
             let socket = try Socket.open(.tcp, nonBlocking: true)
             do throws(SystemCallError) {
@@ -31,7 +33,8 @@ public final class TCPProxy: Sendable {
         do {
             address = try listener.localAddress()
             notifier = try EventNotifier()
-            let loop = try TCPProxyLoop(listener: listener, notifier: notifier, backends: backends, connectTimeout: connectTimeout)
+            let loop = try TCPProxyLoop(
+                listener: listener, notifier: notifier, backends: backends, connectTimeout: connectTimeout)
             thread = try JoinableThread { loop.run() }
         } catch {
             listener.close()
@@ -118,7 +121,11 @@ private final class TCPProxyLoop: @unchecked Sendable {
                 case TCPProxyLoop.listenerToken: acceptClients()
                 default:
                     guard let pair = pairs[event.token >> 1] else { continue }
-                    if event.token & 1 == 1 { backendEvent(pair, event.events) } else { clientEvent(pair, event.events) }
+                    if event.token & 1 == 1 {
+                        backendEvent(pair, event.events)
+                    } else {
+                        clientEvent(pair, event.events)
+                    }
                 }
             }
             if connecting { expireConnectAttempts() }
@@ -189,7 +196,9 @@ private final class TCPProxyLoop: @unchecked Sendable {
             guard flush(&pair.toClient, to: pair.client) else { return close(pair) }
         }
         if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) {
-            guard relay(from: pair.client, to: backend, pending: &pair.toBackend, eof: &pair.clientEOF) else { return close(pair) }
+            guard relay(from: pair.client, to: backend, pending: &pair.toBackend, eof: &pair.clientEOF) else {
+                return close(pair)
+            }
         }
         finishDirections(pair)
     }
@@ -211,7 +220,9 @@ private final class TCPProxyLoop: @unchecked Sendable {
             guard flush(&pair.toBackend, to: backend) else { return close(pair) }
         }
         if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) {
-            guard relay(from: backend, to: pair.client, pending: &pair.toClient, eof: &pair.backendEOF) else { return close(pair) }
+            guard relay(from: backend, to: pair.client, pending: &pair.toClient, eof: &pair.backendEOF) else {
+                return close(pair)
+            }
         }
         finishDirections(pair)
     }

@@ -13,7 +13,8 @@ public final class UDPProxy: Sendable {
     private let thread: JoinableThread
 
     public init(
-        listenOn listenAddress: SocketAddressV4, backends: BackendSet, idleTimeout: Duration = .seconds(30), maximumSessions: Int = 1024
+        listenOn listenAddress: SocketAddressV4, backends: BackendSet, idleTimeout: Duration = .seconds(30),
+        maximumSessions: Int = 1024
     ) throws {
         let listener = try PortUnavailableError.wrap(listenAddress, .udp) { () throws(SystemCallError) -> Socket in
             let socket = try Socket.open(.udp, nonBlocking: true)
@@ -29,7 +30,8 @@ public final class UDPProxy: Sendable {
             address = try listener.localAddress()
             notifier = try EventNotifier()
             let loop = try UDPProxyLoop(
-                listener: listener, notifier: notifier, backends: backends, idleTimeout: idleTimeout, maximumSessions: maximumSessions)
+                listener: listener, notifier: notifier, backends: backends, idleTimeout: idleTimeout,
+                maximumSessions: maximumSessions)
             thread = try JoinableThread { loop.run() }
         } catch {
             listener.close()
@@ -68,7 +70,9 @@ private final class UDPProxyLoop: @unchecked Sendable {
     private var nextToken: UInt64 = 2
     private var buffer = [UInt8](repeating: 0, count: 65536)
 
-    init(listener: Socket, notifier: EventNotifier, backends: BackendSet, idleTimeout: Duration, maximumSessions: Int) throws {
+    init(listener: Socket, notifier: EventNotifier, backends: BackendSet, idleTimeout: Duration, maximumSessions: Int)
+        throws
+    {
         self.listener = listener
         self.notifier = notifier
         self.backends = backends
@@ -100,11 +104,17 @@ private final class UDPProxyLoop: @unchecked Sendable {
 
     private func fromClients() {
         for _ in 0..<256 {
-            guard let (count, client) = buffer.withUnsafeMutableBytes({ try? listener.receiveFrom(into: $0) }) else { return }
-            guard let token = sessionByClient[client] ?? startSession(for: client), var session = sessions[token] else { continue }
+            guard let (count, client) = buffer.withUnsafeMutableBytes({ try? listener.receiveFrom(into: $0) }) else {
+                return
+            }
+            guard let token = sessionByClient[client] ?? startSession(for: client), var session = sessions[token] else {
+                continue
+            }
             session.lastActivity = .now
             sessions[token] = session
-            let outcome = buffer.withUnsafeBytes { session.socket.sendOutcome(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            let outcome = buffer.withUnsafeBytes {
+                session.socket.sendOutcome(UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+            }
             if case .failed = outcome { end(token) }
         }
     }
@@ -136,11 +146,15 @@ private final class UDPProxyLoop: @unchecked Sendable {
                 return end(token)
             case .endOfStream:
                 // An empty datagram is a datagram: relay it.
-                _ = buffer.withUnsafeBytes { try? listener.send(UnsafeRawBufferPointer(rebasing: $0[0..<0]), to: session.client) }
+                _ = buffer.withUnsafeBytes {
+                    try? listener.send(UnsafeRawBufferPointer(rebasing: $0[0..<0]), to: session.client)
+                }
             case .transferred(let count):
                 session.lastActivity = .now
                 sessions[token] = session
-                _ = buffer.withUnsafeBytes { try? listener.send(UnsafeRawBufferPointer(rebasing: $0[0..<count]), to: session.client) }
+                _ = buffer.withUnsafeBytes {
+                    try? listener.send(UnsafeRawBufferPointer(rebasing: $0[0..<count]), to: session.client)
+                }
             }
         }
     }
