@@ -54,6 +54,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
+        // Not shipped: throughput/latency numbers for the port proxy and the DNS server.
+        .executableTarget(name: "berth-network-bench", dependencies: ["BerthNetwork"], path: "bench/NetworkBench"),
 
         .testTarget(name: "BerthDiagnosticsTests", dependencies: ["BerthDiagnostics"]),
         .testTarget(name: "BerthStackFileTests", dependencies: ["BerthStackFile"]),
