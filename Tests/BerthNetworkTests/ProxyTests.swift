@@ -90,6 +90,26 @@ import Testing
         #expect(received == payload)
     }
 
+    @Test func clientVanishingMidStreamDoesNotTakeTheProxyDown() throws {
+        let echo = try TestTCPBackend(name: "echo", mode: .echo)
+        defer { echo.stop() }
+        let proxy = try TCPProxy(listenOn: .loopback(port: 0), backends: BackendSet([echo.address]))
+        defer { proxy.stop() }
+        for _ in 0..<3 {
+            let socket = try Socket.open(.tcp)
+            try socket.connect(to: proxy.address, timeout: .seconds(3))
+            try socket.setNonBlocking(true)
+            let chunk = [UInt8](repeating: 0x61, count: 65536)
+            // Push data without reading the echo, then vanish while the proxy is still writing back.
+            for _ in 0..<64 { _ = try chunk.withUnsafeBytes { try socket.send($0) } }
+            socket.close()
+        }
+        let identify = try TestTCPBackend(name: "after", mode: .identify)
+        defer { identify.stop() }
+        proxy.backends.update([identify.address])
+        #expect(try request("still there?", to: proxy.address) == "after:still there?")
+    }
+
     @Test func takenPortIsReportedClearly() throws {
         let blocker = try Socket.open(.tcp)
         defer { blocker.close() }

@@ -28,7 +28,9 @@ func runProxy(_ arguments: ArraySlice<String>) throws {
 
 func runDNS(_ arguments: ArraySlice<String>) throws {
     let queries = arguments.first.flatMap { Int($0) } ?? 20000
-    let table = DNSRecordTable(["web": [IPv4Address(10, 213, 1, 2), IPv4Address(10, 213, 1, 3), IPv4Address(10, 213, 1, 4)]])
+    let table = DNSRecordTable([
+        "web": [IPv4Address(10, 213, 1, 2), IPv4Address(10, 213, 1, 3), IPv4Address(10, 213, 1, 4)]
+    ])
     let server = try DNSServer(responder: DNSResponder(table: table), bindTo: .loopback(port: 0))
     defer { server.stop() }
     let socket = try Socket.open(.udp)
@@ -39,17 +41,24 @@ func runDNS(_ arguments: ArraySlice<String>) throws {
     latencies.reserveCapacity(queries)
     let start = ContinuousClock.now
     for index in 0..<queries {
-        let query = DNSMessage(id: UInt16(truncatingIfNeeded: index), questions: [DNSQuestion(name: "web", type: DNSRecord.typeA)])
+        let query = DNSMessage(
+            id: UInt16(truncatingIfNeeded: index), questions: [DNSQuestion(name: "web", type: DNSRecord.typeA)])
         let sentAt = ContinuousClock.now
         try socket.sendAll(query.encoded())
-        guard try Poll.wait(for: socket.descriptor, events: Int16(POLLIN), timeout: .seconds(1)) else { fail("query \(index) timed out") }
-        guard let count = try buffer.withUnsafeMutableBytes({ try socket.receive(into: $0) }), count > 12 else { fail("empty reply") }
+        guard try Poll.wait(for: socket.descriptor, events: Int16(POLLIN), timeout: .seconds(1)) else {
+            fail("query \(index) timed out")
+        }
+        guard let count = try buffer.withUnsafeMutableBytes({ try socket.receive(into: $0) }), count > 12 else {
+            fail("empty reply")
+        }
         latencies.append(ContinuousClock.now - sentAt)
     }
     let elapsed = ContinuousClock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     latencies.sort()
-    func micros(_ d: Duration) -> Double { Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6 }
+    func micros(_ d: Duration) -> Double {
+        Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6
+    }
     let rate = Int(Double(queries) / seconds)
     let p50 = Int(micros(latencies[queries / 2]))
     let p99 = Int(micros(latencies[queries * 99 / 100]))

@@ -2,7 +2,7 @@ import BerthSystem
 
 /// A published TCP port: listens on a host address and relays each connection to one backend
 /// of a live `BackendSet`, round-robin, falling through to the next backend when one refuses
-/// or does not answer in time. Bytes are relayed in user space with a shared buffer: no NAT
+/// or does not answer in time. Bytes move socket → pipe → socket with splice(2): no NAT
 /// rules, nothing to clean up in the kernel, and it works for containers that have no route
 /// to the outside. Half-closes are passed on, so request/response protocols that shut down
 /// their sending side (HTTP/1.0 clients, `nc -N`) work.
@@ -94,7 +94,10 @@ private final class TCPProxyLoop: @unchecked Sendable {
     private let epoll: Epoll
     private var pairs: [UInt64: RelayPair] = [:]
     private var nextID: UInt64 = 1
-    /// One scratch buffer for every relay: data only stays in a pair when the far side is slow.
+    /// One pipe for every relay, empty between calls (see `relay`).
+    private let pipe: Pipe
+    private let pipeCapacity: Int
+    /// Where bytes a slow destination did not take are copied out of the pipe.
     private var scratch = [UInt8](repeating: 0, count: 65536)
 
     init(listener: Socket, notifier: EventNotifier, backends: BackendSet, connectTimeout: Duration) throws {
@@ -102,15 +105,19 @@ private final class TCPProxyLoop: @unchecked Sendable {
         self.notifier = notifier
         self.backends = backends
         self.connectTimeout = connectTimeout
+        pipe = try Pipe.open(capacity: 1 << 20)
+        pipeCapacity = try pipe.capacity()
         epoll = try Epoll()
         try epoll.add(notifier.descriptor, .readable, token: TCPProxyLoop.stopToken)
         try epoll.add(listener.descriptor, .readable, token: TCPProxyLoop.listenerToken)
     }
 
     func run() {
+        blockBrokenPipeSignalOnCurrentThread()
         defer {
             for pair in Array(pairs.values) { close(pair) }
             epoll.close()
+            pipe.close()
         }
         while true {
             let connecting = pairs.values.contains { !$0.connected }
@@ -227,35 +234,63 @@ private final class TCPProxyLoop: @unchecked Sendable {
         finishDirections(pair)
     }
 
-    /// Reads from `source` and writes straight on to `destination` while both keep up; what the
-    /// destination does not take waits in `pending` (and reading pauses until it drains).
+    /// Moves bytes from `source` to `destination` through the loop's shared pipe with
+    /// splice(2), so the common case copies nothing through user space. When `destination`
+    /// does not take everything, the rest is read out of the pipe into `pending` (reading from
+    /// `source` pauses until it drains), which keeps the shared pipe empty between calls.
     /// Returns false when the pair must be torn down.
     private func relay(from source: Socket, to destination: Socket, pending: inout [UInt8], eof: inout Bool) -> Bool {
         for _ in 0..<16 {
             guard pending.isEmpty, !eof else { return true }
-            switch scratch.withUnsafeMutableBytes({ source.receiveOutcome(into: $0) }) {
-            case .wouldBlock: return true
-            case .endOfStream:
+            let moved: Int?
+            do {
+                moved = try splice(from: source.descriptor, to: pipe.writeEnd, count: pipeCapacity)
+            } catch {
+                return false
+            }
+            guard let moved else { return true }
+            if moved == 0 {
                 eof = true
                 return true
-            case .failed: return false
-            case .transferred(let count):
-                var written = 0
-                while written < count {
-                    let outcome = scratch.withUnsafeBytes {
-                        destination.sendOutcome(UnsafeRawBufferPointer(rebasing: $0[written..<count]))
+            }
+            var left = moved
+            var failed = false
+            while left > 0 {
+                do {
+                    guard let sent = try splice(from: pipe.readEnd, to: destination.descriptor, count: left) else {
+                        break
                     }
-                    switch outcome {
-                    case .transferred(let sent): written += sent
-                    case .wouldBlock, .endOfStream:
-                        pending.append(contentsOf: scratch[written..<count])
-                        return true
-                    case .failed: return false
-                    }
+                    left -= sent
+                } catch {
+                    failed = true
+                    break
                 }
+            }
+            if left > 0 {
+                // Keep the shared pipe empty: what the destination did not take waits in user space.
+                let drained = drainPipe(left)
+                if failed { return false }
+                pending.append(contentsOf: drained)
+                return true
             }
         }
         return true
+    }
+
+    private func drainPipe(_ count: Int) -> [UInt8] {
+        var drained: [UInt8] = []
+        drained.reserveCapacity(count)
+        var remaining = count
+        for _ in 0..<1024 where remaining > 0 {
+            let got = scratch.withUnsafeMutableBytes { raw in
+                try? pipe.readEnd.read(
+                    into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<min(remaining, raw.count)]))
+            }
+            guard let got, got > 0 else { break }
+            drained += scratch[0..<got]
+            remaining -= got
+        }
+        return drained
     }
 
     private func flush(_ pending: inout [UInt8], to destination: Socket) -> Bool {

@@ -11,6 +11,16 @@
 int setns(int fd, int nstype);
 int unshare(int flags);
 int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+#include <sys/types.h>
+ssize_t splice(int fd_in, long long *off_in, int fd_out, long long *off_out, size_t len, unsigned int flags);
+int pipe2(int pipefd[2], int flags);
+/// splice(2) between a socket and a pipe, never blocking (SPLICE_F_MOVE | SPLICE_F_NONBLOCK).
+static inline ssize_t berth_splice(int from, int to, size_t length) {
+    return splice(from, 0, to, 0, length, 0x01 | 0x02);
+}
+/// A close-on-exec, non-blocking pipe, optionally resized with F_SETPIPE_SZ (1031).
+static inline int berth_pipe(int fds[2]) { return pipe2(fds, 02000000 /* O_CLOEXEC */ | 04000 /* O_NONBLOCK */); }
+
 static inline int berth_setns_net(int fd) { return setns(fd, 0x40000000 /* CLONE_NEWNET */); }
 static inline int berth_unshare_net(void) { return unshare(0x40000000 /* CLONE_NEWNET */); }
 static inline int berth_accept4(int fd, struct sockaddr *addr, socklen_t *length, int flags) {
