@@ -122,6 +122,10 @@ import Testing
             try inside.rename(peer, to: "eth7")
             try inside.addAddress(InterfaceAddress(try ip("10.213.127.2"), prefixLength: 24), to: "eth7")
             try inside.setUp("eth7")
+            try inside.setDown("eth7")
+            guard try !inside.link(named: "eth7").isUp else { throw TestSetupError("eth7 still up after setDown") }
+            try inside.setUp("eth7")
+            guard try inside.link(named: "eth7").isUp else { throw TestSetupError("eth7 not up after setUp") }
             try inside.addRoute(Route(destination: nil, gateway: try ip("10.213.127.1")))
             try inside.addRoute(
                 Route(

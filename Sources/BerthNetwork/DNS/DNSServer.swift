@@ -44,10 +44,21 @@ public final class DNSServer: Sendable {
             self.tcp = tcp
             break
         }
-        let notifier = try EventNotifier()
-        self.notifier = notifier
-        let loop = try DNSEventLoop(responder: responder, udp: udp, tcp: tcp, notifier: notifier)
-        thread = try JoinableThread { loop.run() }
+        do {
+            let notifier = try EventNotifier()
+            self.notifier = notifier
+            do {
+                let loop = try DNSEventLoop(responder: responder, udp: udp, tcp: tcp, notifier: notifier)
+                thread = try JoinableThread { loop.run() }
+            } catch {
+                notifier.close()
+                throw error
+            }
+        } catch {
+            udp.close()
+            tcp.close()
+            throw error
+        }
     }
 
     /// Stops serving and closes the sockets; waits for the loop thread to finish.
@@ -91,6 +102,7 @@ private final class DNSEventLoop: @unchecked Sendable {
     private let epoll: Epoll
     private var connections: [UInt64: Connection] = [:]
     private var nextToken = firstConnectionToken
+    private var listenerPausedUntil: ContinuousClock.Instant?
     private var buffer = [UInt8](repeating: 0, count: 65536)
 
     init(responder: DNSResponder, udp: Socket, tcp: Socket, notifier: EventNotifier) throws {
@@ -110,7 +122,9 @@ private final class DNSEventLoop: @unchecked Sendable {
             epoll.close()
         }
         while true {
-            guard let events = try? epoll.wait(timeoutMilliseconds: 1000) else { return }
+            guard let events = try? epoll.wait(timeoutMilliseconds: listenerPausedUntil == nil ? 1000 : 50) else {
+                return
+            }
             for event in events {
                 switch event.token {
                 case DNSEventLoop.stopToken: return
@@ -120,6 +134,10 @@ private final class DNSEventLoop: @unchecked Sendable {
                 }
             }
             closeIdleConnections()
+            if let until = listenerPausedUntil, until <= .now {
+                listenerPausedUntil = nil
+                try? epoll.add(tcp.descriptor, .readable, token: DNSEventLoop.tcpToken)
+            }
         }
     }
 
@@ -136,7 +154,16 @@ private final class DNSEventLoop: @unchecked Sendable {
 
     private func acceptConnections() {
         for _ in 0..<64 {
-            guard let (socket, _) = try? tcp.accept() else { return }
+            let accepted: (Socket, SocketAddressV4)?
+            do {
+                accepted = try tcp.accept()
+            } catch {
+                // Out of descriptors: stop watching the listener briefly instead of spinning.
+                epoll.remove(tcp.descriptor)
+                listenerPausedUntil = .now + .milliseconds(100)
+                return
+            }
+            guard let (socket, _) = accepted else { return }
             guard connections.count < DNSEventLoop.maximumConnections else {
                 socket.close()
                 continue

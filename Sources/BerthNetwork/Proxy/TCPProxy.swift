@@ -94,6 +94,7 @@ private final class TCPProxyLoop: @unchecked Sendable {
     private let epoll: Epoll
     private var pairs: [UInt64: RelayPair] = [:]
     private var nextID: UInt64 = 1
+    private var listenerPausedUntil: ContinuousClock.Instant?
     /// One pipe for every relay, empty between calls (see `relay`).
     private let pipe: Pipe
     private let pipeCapacity: Int
@@ -105,11 +106,24 @@ private final class TCPProxyLoop: @unchecked Sendable {
         self.notifier = notifier
         self.backends = backends
         self.connectTimeout = connectTimeout
-        pipe = try Pipe.open(capacity: 1 << 20)
-        pipeCapacity = try pipe.capacity()
-        epoll = try Epoll()
-        try epoll.add(notifier.descriptor, .readable, token: TCPProxyLoop.stopToken)
-        try epoll.add(listener.descriptor, .readable, token: TCPProxyLoop.listenerToken)
+        let pipe = try Pipe.open(capacity: 1 << 20)
+        let epoll: Epoll
+        do {
+            pipeCapacity = try pipe.capacity()
+            epoll = try Epoll()
+            do {
+                try epoll.add(notifier.descriptor, .readable, token: TCPProxyLoop.stopToken)
+                try epoll.add(listener.descriptor, .readable, token: TCPProxyLoop.listenerToken)
+            } catch {
+                epoll.close()
+                throw error
+            }
+        } catch {
+            pipe.close()
+            throw error
+        }
+        self.pipe = pipe
+        self.epoll = epoll
     }
 
     func run() {
@@ -121,7 +135,8 @@ private final class TCPProxyLoop: @unchecked Sendable {
         }
         while true {
             let connecting = pairs.values.contains { !$0.connected }
-            guard let events = try? epoll.wait(timeoutMilliseconds: connecting ? 50 : 1000) else { return }
+            let timeout: Int32 = connecting || listenerPausedUntil != nil ? 50 : 1000
+            guard let events = try? epoll.wait(timeoutMilliseconds: timeout) else { return }
             for event in events {
                 switch event.token {
                 case TCPProxyLoop.stopToken: return
@@ -136,6 +151,10 @@ private final class TCPProxyLoop: @unchecked Sendable {
                 }
             }
             if connecting { expireConnectAttempts() }
+            if let until = listenerPausedUntil, until <= .now {
+                listenerPausedUntil = nil
+                try? epoll.add(listener.descriptor, .readable, token: TCPProxyLoop.listenerToken)
+            }
         }
     }
 
@@ -143,7 +162,17 @@ private final class TCPProxyLoop: @unchecked Sendable {
 
     private func acceptClients() {
         for _ in 0..<64 {
-            guard let (client, _) = try? listener.accept() else { return }
+            let accepted: (Socket, SocketAddressV4)?
+            do {
+                accepted = try listener.accept()
+            } catch {
+                // Out of descriptors (EMFILE) or similar: the listener stays readable, so stop
+                // watching it for a moment instead of spinning.
+                epoll.remove(listener.descriptor)
+                listenerPausedUntil = .now + .milliseconds(100)
+                return
+            }
+            guard let (client, _) = accepted else { return }
             let candidates = backends.nextCandidates()
             guard pairs.count < TCPProxyLoop.maximumConnections, !candidates.isEmpty else {
                 client.close()
