@@ -36,7 +36,7 @@ public struct Route: Hashable, Sendable, CustomStringConvertible {
 
 /// One rtnetlink request, typed. `encode(sequence:)` produces exactly the bytes sent to the
 /// kernel, so the wire format is tested without a kernel.
-public enum NetlinkRequest: Hashable, Sendable {
+enum NetlinkRequest: Hashable, Sendable {
     case createBridge(name: String)
     /// A veth pair; the peer is created directly inside `peerNamespace` when given.
     case createVethPair(name: String, peerName: String, peerNamespace: FileDescriptor?)
@@ -65,7 +65,7 @@ public enum NetlinkRequest: Hashable, Sendable {
     }
 
     /// What a person would call this operation, for error messages.
-    public var operation: String {
+    var operation: String {
         switch self {
         case .createBridge(let name): "create bridge \"\(name)\""
         case .createVethPair(let name, let peer, let namespace):
@@ -89,7 +89,7 @@ public enum NetlinkRequest: Hashable, Sendable {
         }
     }
 
-    public func encode(sequence: UInt32) -> [UInt8] {
+    func encode(sequence: UInt32) -> [UInt8] {
         let request = MessageFlags.request
         let change = request | MessageFlags.ack
         let create = change | MessageFlags.create | MessageFlags.excl
