@@ -29,8 +29,9 @@ import Testing
         let secondAddress = try addressing.allocate(for: "second")
         let firstVeth = InterfaceNames.hostVeth(for: "\(tag)-first")
         let secondVeth = InterfaceNames.hostVeth(for: "\(tag)-second")
-        try network.attach(first, hostInterface: firstVeth, address: firstAddress, using: netlink)
-        defer { try? network.detach(hostInterface: firstVeth, using: netlink) }
+        let endpoint = try network.attach(first, hostInterface: firstVeth, address: firstAddress, using: netlink)
+        defer { try? network.detach(hostInterface: endpoint.hostInterface, using: netlink) }
+        #expect(endpoint.bridgeName == network.bridgeName && endpoint.containerInterface == "eth0")
         try network.attach(second, hostInterface: secondVeth, address: secondAddress, using: netlink)
         defer { try? network.detach(hostInterface: secondVeth, using: netlink) }
 

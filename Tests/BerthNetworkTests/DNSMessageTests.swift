@@ -129,3 +129,17 @@ import Testing
         #expect(try DNSMessage(parsing: notQuery).flags.responseCode == .notImplemented)
     }
 }
+
+@Suite struct ServiceNamesTests {
+    @Test func replicasShareServiceNamesAndKeepTheirOwnContainerNames() throws {
+        let first = ServiceNames.names(
+            service: "web", project: "shop", containerName: "shop-web-1", aliases: ["www", "WEB"])
+        #expect(first == ["web", "web.shop", "shop-web-1", "www"])
+        let second = ServiceNames.names(service: "web", project: "shop", containerName: "shop-web-2")
+        let table = DNSRecordTable(
+            ServiceNames.table([(first, try ip("10.213.0.2")), (second, try ip("10.213.0.3"))]))
+        #expect(table.addresses(for: "web.shop")?.map(\.description) == ["10.213.0.2", "10.213.0.3"])
+        #expect(table.addresses(for: "shop-web-2")?.map(\.description) == ["10.213.0.3"])
+        #expect(table.addresses(for: "www")?.map(\.description) == ["10.213.0.2"])
+    }
+}

@@ -45,10 +45,11 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
     /// bridge and whose other end appears inside `namespace` as `containerInterface` with
     /// `address`. Inside, `lo` comes up too; the only routes are the connected subnet ones
     /// the kernel adds for the address.
+    @discardableResult
     public func attach(
         _ namespace: NetworkNamespace, hostInterface: String, containerInterface: String = "eth0", address: IPv4Address,
         using netlink: RouteNetlink
-    ) throws {
+    ) throws -> Endpoint {
         guard subnet.contains(address), address != gateway, address != subnet.network, address != subnet.broadcast
         else {
             throw NetworkConfigurationError(
@@ -74,12 +75,24 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
             try? netlink.deleteLink(hostInterface)
             throw error
         }
+        return Endpoint(
+            bridgeName: bridgeName, hostInterface: hostInterface, containerInterface: containerInterface,
+            address: address)
     }
 
     /// Removes a container's veth pair by its host end (the container end goes with it).
     public func detach(hostInterface: String, using netlink: RouteNetlink) throws {
         if try netlink.linkIfPresent(named: hostInterface) != nil { try netlink.deleteLink(hostInterface) }
     }
+}
+
+/// One container's attachment to a network: what the runtime records so it can detach the
+/// container later without recomputing (hash-derived) interface names.
+public struct Endpoint: Hashable, Sendable, Codable {
+    public var bridgeName: String
+    public var hostInterface: String
+    public var containerInterface: String
+    public var address: IPv4Address
 }
 
 /// A network setting berth cannot apply, with what to do instead.
