@@ -90,6 +90,28 @@ import Testing
         #expect(received == payload)
     }
 
+    @Test func manySimultaneousConnectionsAreAllServed() throws {
+        let backends = try (1...3).map { try TestTCPBackend(name: "b\($0)", mode: .identify) }
+        defer { for backend in backends { backend.stop() } }
+        let proxy = try TCPProxy(listenOn: .loopback(port: 0), backends: BackendSet(backends.map(\.address)))
+        defer { proxy.stop() }
+        var clients: [Socket] = []
+        defer { for client in clients { client.close() } }
+        for index in 0..<60 {
+            let socket = try Socket.open(.tcp)
+            clients.append(socket)
+            try socket.connect(to: proxy.address, timeout: .seconds(3))
+            try socket.sendAll(Array("c\(index)".utf8))
+            socket.shutdownWrite()
+        }
+        var answered = 0
+        for (index, client) in clients.enumerated()
+        where try readAll(client, timeout: .seconds(10)).hasSuffix(":c\(index)") {
+            answered += 1
+        }
+        #expect(answered == 60)
+    }
+
     @Test func clientVanishingMidStreamDoesNotTakeTheProxyDown() throws {
         let echo = try TestTCPBackend(name: "echo", mode: .echo)
         defer { echo.stop() }
