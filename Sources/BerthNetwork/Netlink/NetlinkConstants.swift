@@ -19,6 +19,8 @@ enum MessageType {
 enum MessageFlags {
     static let request: UInt16 = 0x1
     static let multi: UInt16 = 0x2
+    /// NLM_F_DUMP_INTR: the dump may be inconsistent because the table changed during it.
+    static let dumpInterrupted: UInt16 = 0x10
     static let ack: UInt16 = 0x4
     static let dump: UInt16 = 0x300
     static let excl: UInt16 = 0x200

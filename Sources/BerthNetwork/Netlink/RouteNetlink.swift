@@ -132,7 +132,19 @@ public final class RouteNetlink {
     /// Sends `request` and collects its reply messages; throws `NetlinkError` on an NLMSG_ERROR.
     @discardableResult
     func perform(_ request: NetlinkRequest, label: String? = nil) throws -> [NetlinkMessage] {
+        // A dump the kernel flags as interrupted (the table changed meanwhile) is retried.
+        for _ in 0..<4 {
+            let (replies, interrupted) = try performOnce(request, label: label)
+            if !interrupted { return replies }
+        }
+        throw NetlinkError(
+            operation: label ?? request.operation, errno: Errno.again,
+            detail: "the kernel interrupted the dump four times because the table kept changing")
+    }
+
+    private func performOnce(_ request: NetlinkRequest, label: String?) throws -> ([NetlinkMessage], Bool) {
         let operation = label ?? request.operation
+        var interrupted = false
         sequence &+= 1
         let expected = sequence
         do {
@@ -152,21 +164,22 @@ public final class RouteNetlink {
                 try NetlinkMessage.split(datagram)
             }
             for message in messages where message.sequence == expected {
+                if message.flags & MessageFlags.dumpInterrupted != 0 { interrupted = true }
                 switch message.type {
                 case MessageType.error:
                     let failure = try decoding(operation) { () throws(NetlinkDecodingError) in
                         try NetlinkError.decode(message, operation: operation)
                     }
                     if let failure { throw failure }
-                    return replies
+                    return (replies, interrupted)
                 case MessageType.done:
                     let code: Int32 = (try? message.payload.integer(at: 0)) ?? 0
                     if code < 0 { throw NetlinkError(operation: operation, errno: Errno(rawValue: -code)) }
-                    return replies
+                    return (replies, interrupted)
                 default:
                     replies.append(message)
                     // A single non-dump reply without NLM_F_MULTI is the whole answer.
-                    if !request.isDump && message.flags & MessageFlags.multi == 0 { return replies }
+                    if !request.isDump && message.flags & MessageFlags.multi == 0 { return (replies, interrupted) }
                 }
             }
         }
