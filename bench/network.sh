@@ -46,15 +46,16 @@ wait_for_port() {
 wait_for_port "$DIRECT_PORT"
 wait_for_port "$PROXY_PORT"
 
-run() { # label url
-    local out
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$2")
+run() { # label url [connections]
+    local out connections=${3:-$CONNECTIONS} threads=2
+    [ "$connections" -lt 2 ] && threads=1
+    out=$(wrk -t"$threads" -c"$connections" -d"$DURATION" --latency "$2")
     local rps transfer p50 p99
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     transfer=$(awk '/Transfer\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-    printf '%-22s %12s req/s %12s/s  p50 %8s  p99 %8s\n' "$1" "$rps" "$transfer" "$p50" "$p99"
+    printf '%-26s %12s req/s %12s/s  p50 %8s  p99 %8s\n' "$1" "$rps" "$transfer" "$p50" "$p99"
 }
 
 echo "wrk -t2 -c$CONNECTIONS -d$DURATION, busybox httpd backend, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
@@ -64,5 +65,7 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     run "small via proxy #$round" "http://127.0.0.1:$PROXY_PORT/small.txt"
     run "4MiB direct #$round" "http://127.0.0.1:$DIRECT_PORT/large.bin"
     run "4MiB via proxy #$round" "http://127.0.0.1:$PROXY_PORT/large.bin"
+    run "latency -c1 direct #$round" "http://127.0.0.1:$DIRECT_PORT/small.txt" 1
+    run "latency -c1 proxy #$round" "http://127.0.0.1:$PROXY_PORT/small.txt" 1
 done
 "$BENCH" dns "${DNS_QUERIES:-20000}"

@@ -6,6 +6,7 @@ import Testing
 @Suite struct AddressingTests {
     @Test func dottedQuadParsingIsStrict() throws {
         #expect(try ip("10.213.1.1").value == 0x0AD5_0101)
+        #expect(IPv4Address("999.1.1.1") == nil)
         for text in ["10.213.1", "10.213.1.256", "010.1.1.1", "1.2.3.4.5", "", "a.b.c.d", " 1.2.3.4", "1..2.3"] {
             #expect(IPv4Address(text) == nil, "\(text) should be rejected")
         }
