@@ -96,7 +96,7 @@ private final class TCPProxyLoop: @unchecked Sendable {
     private var nextID: UInt64 = 1
     private var listenerPausedUntil: ContinuousClock.Instant?
     /// One pipe for every relay, empty between calls (see `relay`).
-    private var pipe: Pipe
+    private var pipe: SplicePipe
     private var pipeCapacity: Int
     /// Where bytes a slow destination did not take are copied out of the pipe.
     private var scratch = [UInt8](repeating: 0, count: 65536)
@@ -106,7 +106,7 @@ private final class TCPProxyLoop: @unchecked Sendable {
         self.notifier = notifier
         self.backends = backends
         self.connectTimeout = connectTimeout
-        let pipe = try Pipe.open(capacity: 1 << 20)
+        let pipe = try SplicePipe.open(capacity: 1 << 20)
         let epoll: Epoll
         do {
             pipeCapacity = try pipe.capacity()
@@ -313,7 +313,7 @@ private final class TCPProxyLoop: @unchecked Sendable {
     }
 
     private func replacePipe() {
-        guard let fresh = try? Pipe.open(capacity: pipeCapacity) else { return }
+        guard let fresh = try? SplicePipe.open(capacity: pipeCapacity) else { return }
         pipe.close()
         pipe = fresh
         pipeCapacity = (try? fresh.capacity()) ?? 65536

@@ -8,15 +8,15 @@ import CBerthShims
 
 /// A non-blocking, close-on-exec pipe, used as the in-kernel buffer for `splice(2)` so relayed
 /// bytes move socket → pipe → socket without being copied through user space.
-public struct Pipe: Sendable {
+public struct SplicePipe: Sendable {
     public let readEnd: FileDescriptor
     public let writeEnd: FileDescriptor
 
     /// Opens a pipe; `capacity` asks the kernel for a larger buffer (F_SETPIPE_SZ), best effort.
-    public static func open(capacity: Int? = nil) throws(SystemCallError) -> Pipe {
+    public static func open(capacity: Int? = nil) throws(SystemCallError) -> SplicePipe {
         var fds: [Int32] = [-1, -1]
         try retryingOnInterrupt("pipe2", "O_CLOEXEC|O_NONBLOCK") { berth_pipe(&fds) }
-        let pipe = Pipe(readEnd: FileDescriptor(rawValue: fds[0]), writeEnd: FileDescriptor(rawValue: fds[1]))
+        let pipe = SplicePipe(readEnd: FileDescriptor(rawValue: fds[0]), writeEnd: FileDescriptor(rawValue: fds[1]))
         if let capacity { _ = fcntl(fds[1], 1031 /* F_SETPIPE_SZ */, Int32(clamping: capacity)) }
         return pipe
     }
