@@ -54,8 +54,6 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
-        // Not shipped: throughput/latency numbers for the port proxy and the DNS server.
-        .executableTarget(name: "berth-network-bench", dependencies: ["BerthNetwork"], path: "bench/NetworkBench"),
 
         .testTarget(name: "BerthDiagnosticsTests", dependencies: ["BerthDiagnostics"]),
         .testTarget(name: "BerthStackFileTests", dependencies: ["BerthStackFile"]),
@@ -65,5 +63,7 @@ let package = Package(
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
+        // Not shipped: throughput/latency numbers for the port proxy and the DNS server.
+        .executableTarget(name: "berth-network-bench", dependencies: ["BerthNetwork"], path: "bench/NetworkBench"),
     ]
 )
