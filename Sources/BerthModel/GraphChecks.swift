@@ -178,7 +178,7 @@ struct GraphChecks {
                     let key = "\(port.protocol.rawValue)/\(number)"
                     let binding = Binding(service: si, port: pi, ip: ip)
                     if let other = byPort[key]?.first(where: { $0.ip == nil || ip == nil || $0.ip == ip }) {
-                        if reported.insert([other.service, other.port, si, pi]).inserted {
+                        if reported.insert([other.service, si, pi]).inserted {
                             reportPortClash(other, binding, number: number, proto: port.protocol)
                         }
                         continue

@@ -82,7 +82,12 @@ enum YAMLEmitter {
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
         if reservedWords.contains(s) { return true }
         if first == " " || last == " " { return true }
-        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) { return true }
+        if ",[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) { return true }
+        // `-`, `?` and `:` start a plain scalar unless a space or the end follows.
+        if "-?:".unicodeScalars.contains(first) {
+            let second = s.unicodeScalars.dropFirst().first
+            if second == nil || second == " " { return true }
+        }
         var numberLike = true
         for u in s.unicodeScalars {
             if u.value < 0x20 || u.value == 0x7F || u.value == 0x85 || u.value == 0x2028 || u.value == 0x2029
