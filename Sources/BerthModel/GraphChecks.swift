@@ -15,12 +15,20 @@ struct GraphChecks {
     let volumes: [String: Volume]
     let configs: [String: FileResource]
     let secrets: [String: FileResource]
+    /// Keys written in each top-level section, valid or not: a reference to a definition
+    /// that already has its own error is not reported again.
+    let written: [String: Set<String>]
 
     init(
         ctx: ParseContext, root: Mapping, services: [Service], sites: [String: ServiceSite], disabled: [Service],
         networks: [String: Network], networkSites: [String: Network.Sites], volumes: [String: Volume],
         configs: [String: FileResource], secrets: [String: FileResource]
     ) {
+        var written: [String: Set<String>] = [:]
+        for key in ["services", "networks", "volumes", "configs", "secrets"] {
+            written[key] = Set(root[key]?.mapping?.keys ?? [])
+        }
+        self.written = written
         self.ctx = ctx
         self.root = root
         self.services = services
@@ -61,6 +69,7 @@ struct GraphChecks {
                 switch ref.kind {
                 case .service:
                     if enabledNames.contains(ref.name) { continue }
+                    if written["services"]?.contains(ref.name) == true, disabledByName[ref.name] == nil { continue }
                     if let off = disabledByName[ref.name] {
                         if ref.isDependency, !ref.required {
                             services[i].dependsOn[ref.name] = nil
@@ -101,6 +110,7 @@ struct GraphChecks {
     }
 
     private func undefined(_ ref: ServiceSite.Reference, _ what: String, _ section: String, _ known: [String]) {
+        if written[section]?.contains(ref.name) == true { return }
         ctx.error(
             "undefined-\(what)", "\(what) '\(ref.name)' is not defined", at: ref.location, ref.path,
             hint: Suggestions.hint(for: ref.name, in: known.sorted())

@@ -262,7 +262,9 @@ struct CanonicalOutputTests {
     }
 
     @Test func ambiguousStringsAreQuoted() {
-        for text in ["true", "no", "null", "~", "007", "1.5", "1e3", " x", "x ", "a: b", "#c", "- x", "", "0x1F", "10:30"] {
+        for text in [
+            "true", "no", "null", "~", "007", "1.5", "1e3", " x", "x ", "a: b", "#c", "- x", "", "0x1F", "10:30",
+        ] {
             #expect(YAMLEmitter.needsQuotes(text), "\(text)")
         }
         for text in ["nginx:1.27", "1m30s", "/usr/bin", "hello world", "CMD-SHELL", "a=b"] {

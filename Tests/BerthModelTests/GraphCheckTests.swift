@@ -65,7 +65,8 @@ struct GraphCheckTests {
               front-end:
             """
         let d = try singleError(yaml)
-        #expect(d.description == "compose.yaml:4:16: error: services.web.networks[0]: network 'frontend' is not defined")
+        #expect(
+            d.description == "compose.yaml:4:16: error: services.web.networks[0]: network 'frontend' is not defined")
         #expect(d.hint == "did you mean 'front-end'?")
         #expect(d.notes.first?.message == "networks are defined under 'networks' here")
         #expect(d.notes.first?.location?.description == "compose.yaml:5:1")

@@ -5,7 +5,8 @@ import Testing
 struct MountTests {
     func mounts(_ body: String, environment: [String: String] = [:]) throws -> [Mount] {
         try #require(
-            try topology(service(body) + "volumes:\n  data:\n", environment: environment).service(named: "web")?.volumes)
+            try topology(service(body) + "volumes:\n  data:\n", environment: environment).service(named: "web")?.volumes
+        )
     }
 
     @Test func namedVolumeShortFormWithModes() throws {
@@ -49,20 +50,39 @@ struct MountTests {
                 target: /tmp
                 tmpfs: {size: 64m, mode: 01777}
             """)
-        #expect(m[0].source == "/proj/conf" && m[0].readOnly && m[0].propagation == .rprivate && m[0].selinux == .private)
+        #expect(
+            m[0].source == "/proj/conf" && m[0].readOnly && m[0].propagation == .rprivate && m[0].selinux == .private)
         #expect(m[1].subpath == "sub/dir" && m[1].noCopy)
         #expect(m[2].tmpfsSize == ByteCount(bytes: 67_108_864) && m[2].tmpfsMode == 0o1777)
     }
 
     @Test(arguments: [
-        ("[\"data\"]", "compose.yaml:4:15: error: services.web.volumes[0]: mount target 'data' is not an absolute path"),
+        (
+            "[\"data\"]",
+            "compose.yaml:4:15: error: services.web.volumes[0]: mount target 'data' is not an absolute path"
+        ),
         ("[\"a:/b:rx\"]", "compose.yaml:4:15: error: services.web.volumes[0]: unknown mount option 'rx' in 'a:/b:rx'"),
         ("[\"a:/b:z\"]", "compose.yaml:4:15: error: services.web.volumes[0]: 'z' applies only to bind mounts"),
-        ("[{type: npipe, source: x, target: /x}]", "compose.yaml:4:22: error: services.web.volumes[0].type: berth does not support mount type 'npipe'"),
-        ("[{type: image, source: x, target: /x}]", "compose.yaml:4:22: error: services.web.volumes[0].type: berth does not support mount type 'image'"),
-        ("[{type: bind, target: /x}]", "compose.yaml:4:15: error: services.web.volumes[0]: a bind mount needs a 'source'"),
-        ("[{type: volume, source: v, target: /x, bind: {selinux: z}}]", "compose.yaml:4:53: error: services.web.volumes[0].bind: 'bind' options do not apply to a volume mount"),
-        ("[\"a:/b:cached\"]", "compose.yaml:4:15: error: services.web.volumes[0]: berth does not support mount consistency 'cached'"),
+        (
+            "[{type: npipe, source: x, target: /x}]",
+            "compose.yaml:4:22: error: services.web.volumes[0].type: berth does not support mount type 'npipe'"
+        ),
+        (
+            "[{type: image, source: x, target: /x}]",
+            "compose.yaml:4:22: error: services.web.volumes[0].type: berth does not support mount type 'image'"
+        ),
+        (
+            "[{type: bind, target: /x}]",
+            "compose.yaml:4:15: error: services.web.volumes[0]: a bind mount needs a 'source'"
+        ),
+        (
+            "[{type: volume, source: v, target: /x, bind: {selinux: z}}]",
+            "compose.yaml:4:53: error: services.web.volumes[0].bind: 'bind' options do not apply to a volume mount"
+        ),
+        (
+            "[\"a:/b:cached\"]",
+            "compose.yaml:4:15: error: services.web.volumes[0]: berth does not support mount consistency 'cached'"
+        ),
     ])
     func invalidMounts(spec: String, message: String) throws {
         let errs = try errors(service("volumes: \(spec)\n") + "volumes:\n  a:\n  v:\n")

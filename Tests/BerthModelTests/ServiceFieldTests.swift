@@ -28,7 +28,10 @@ struct ServiceFieldTests {
             ).healthcheck)
         #expect(h.disabled && h.interval == .seconds(10) && h.startPeriod == .seconds(60) && h.retries == 3)
         let d = try singleError(service("healthcheck:\n  test: [RUN, x]"))
-        #expect(d.description == "compose.yaml:5:13: error: services.web.healthcheck.test: the healthcheck test list starts with 'RUN'")
+        #expect(
+            d.description
+                == "compose.yaml:5:13: error: services.web.healthcheck.test: the healthcheck test list starts with 'RUN'"
+        )
     }
 
     @Test func dependsOnListAndMap() throws {
@@ -53,8 +56,11 @@ struct ServiceFieldTests {
 
     @Test func dependsOnUnknownCondition() throws {
         let d = try singleError(
-            "services:\n  a:\n    image: x\n    depends_on:\n      b: {condition: service_health}\n  b:\n    image: x\n")
-        #expect(d.description == "compose.yaml:5:22: error: services.a.depends_on.b.condition: unknown condition 'service_health'")
+            "services:\n  a:\n    image: x\n    depends_on:\n      b: {condition: service_health}\n  b:\n    image: x\n"
+        )
+        #expect(
+            d.description
+                == "compose.yaml:5:22: error: services.a.depends_on.b.condition: unknown condition 'service_health'")
         #expect(d.hint == "did you mean 'service_healthy'?")
     }
 
@@ -79,14 +85,19 @@ struct ServiceFieldTests {
 
     @Test func replicasAndScaleMustAgree() throws {
         let d = try singleError(service("scale: 2\ndeploy:\n  replicas: 3"))
-        #expect(d.description == "compose.yaml:4:12: error: services.web.scale: 'scale' (2) and 'deploy.replicas' (3) differ")
+        #expect(
+            d.description
+                == "compose.yaml:4:12: error: services.web.scale: 'scale' (2) and 'deploy.replicas' (3) differ")
         #expect(d.notes.first?.location?.description == "compose.yaml:6:17")
         #expect(try web("scale: 3\ndeploy:\n  replicas: 3").replicas == 3)
     }
 
     @Test func containerNameWithReplicasIsRejected() throws {
         let d = try singleError(service("container_name: web1\nscale: 2"))
-        #expect(d.description == "compose.yaml:4:21: error: services.web.container_name: service 'web' sets container_name 'web1' but runs 2 replicas")
+        #expect(
+            d.description
+                == "compose.yaml:4:21: error: services.web.container_name: service 'web' sets container_name 'web1' but runs 2 replicas"
+        )
     }
 
     @Test func ulimitsSingleAndSoftHard() throws {
@@ -118,7 +129,8 @@ struct ServiceFieldTests {
     }
 
     @Test func securityOptions() throws {
-        let s = try web("security_opt: [no-new-privileges, \"no-new-privileges:false\", seccomp=unconfined, seccomp=./prof.json]")
+        let s = try web(
+            "security_opt: [no-new-privileges, \"no-new-privileges:false\", seccomp=unconfined, seccomp=./prof.json]")
         #expect(
             s.securityOptions == [
                 .noNewPrivileges(true), .noNewPrivileges(false), .seccompUnconfined, .seccompProfile("/proj/prof.json"),
@@ -143,7 +155,8 @@ struct ServiceFieldTests {
                 ipc: "container:other"
             """
         let t = try topology(yaml)
-        #expect(t.service(named: "b")?.networkMode == .service("a") && t.service(named: "b")?.ipc == .container("other"))
+        #expect(
+            t.service(named: "b")?.networkMode == .service("a") && t.service(named: "b")?.ipc == .container("other"))
         #expect(t.service(named: "b")?.networks.isEmpty == true)
         let d = try singleError(service("network_mode: bridge"))
         #expect(d.summary == "network_mode 'bridge' names docker's built-in bridge, which berth does not have")
@@ -156,12 +169,15 @@ struct ServiceFieldTests {
         #expect(try web("platform: linux/amd64").platform == "linux/amd64")
         #expect(try web("isolation: default").image == "nginx")
         #expect(try singleError(service("pull_policy: build")).summary.contains("berth does not support"))
-        #expect(try singleError(service("platform: linux/arm64")).summary == "berth runs only linux/amd64 images, not 'linux/arm64'")
+        #expect(
+            try singleError(service("platform: linux/arm64")).summary
+                == "berth runs only linux/amd64 images, not 'linux/arm64'")
         #expect(try singleError(service("isolation: hyperv")).summary == "isolation 'hyperv' exists only on Windows")
     }
 
     @Test func commandStringIsShellSplit() throws {
-        #expect(try web("command: sh -c 'echo \"hi there\"' x\\ y").command == ["sh", "-c", "echo \"hi there\"", "x y"])
+        #expect(
+            try web("command: sh -c 'echo \"hi there\"' x\\ y").command == ["sh", "-c", "echo \"hi there\"", "x y"])
         #expect(try web("entrypoint: [\"/bin/sh\", \"-c\"]").entrypoint == ["/bin/sh", "-c"])
         #expect(try web("entrypoint: []").entrypoint == [])
         #expect(try singleError(service("command: echo 'oops")).summary == "the command has an unclosed ' quote")
@@ -182,7 +198,9 @@ struct ServiceFieldTests {
 
     @Test func workingDirMustBeAbsolute() throws {
         let d = try singleError(service("working_dir: app"))
-        #expect(d.description == "compose.yaml:4:18: error: services.web.working_dir: working_dir 'app' is not an absolute path")
+        #expect(
+            d.description
+                == "compose.yaml:4:18: error: services.web.working_dir: working_dir 'app' is not an absolute path")
     }
 
     @Test func serviceNetworksListMapAndNull() throws {

@@ -48,7 +48,8 @@ func singleError(
 
 /// A one-service stack with `body` indented under the service.
 func service(_ body: String) -> String {
-    "services:\n  web:\n    image: nginx\n" + body.split(separator: "\n", omittingEmptySubsequences: false)
+    "services:\n  web:\n    image: nginx\n"
+        + body.split(separator: "\n", omittingEmptySubsequences: false)
         .map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n") + "\n"
 }
 

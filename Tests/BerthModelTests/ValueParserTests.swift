@@ -33,10 +33,12 @@ struct DurationTests {
 }
 
 struct ByteCountTests {
-    @Test(arguments: [
-        ("512m", 536_870_912), ("1gb", 1_073_741_824), ("1024", 1024), ("2k", 2048), ("2K", 2048), ("1.5g", 1_610_612_736),
-        ("64MiB", 67_108_864), ("100b", 100), ("1 mb", 1_048_576),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("512m", 536_870_912), ("1gb", 1_073_741_824), ("1024", 1024), ("2k", 2048), ("2K", 2048),
+            ("1.5g", 1_610_612_736),
+            ("64MiB", 67_108_864), ("100b", 100), ("1 mb", 1_048_576),
+        ] as [(String, Int64)])
     func sizesUseBinaryUnits(input: String, bytes: Int64) throws {
         #expect(try ByteCount(parsing: input).bytes == bytes)
     }
@@ -76,7 +78,8 @@ struct CPUAndSignalTests {
         #expect(throws: ValueError.self) { try CPUCount(parsing: input) }
     }
 
-    @Test(arguments: [("SIGTERM", 15), ("TERM", 15), ("sigkill", 9), ("9", 9), ("SIGRTMIN+2", 36)] as [(String, Int32)])
+    @Test(
+        arguments: [("SIGTERM", 15), ("TERM", 15), ("sigkill", 9), ("9", 9), ("SIGRTMIN+2", 36)] as [(String, Int32)])
     func signalsByNameOrNumber(input: String, number: Int32) throws {
         #expect(try Signal(parsing: input).number == number)
     }
@@ -135,7 +138,8 @@ struct PortTests {
     @Test(arguments: [
         ("80/icmp", "unknown protocol 'icmp' in port '80/icmp'"), ("70000", "'70000' is not a valid container port"),
         ("8000-8002:80-81", "port ranges in '8000-8002:80-81' differ in length (3 host ports, 2 container ports)"),
-        ("1.2.3:80:80", "'1.2.3' in port '1.2.3:80:80' is not an IP address"), ("90-80", "port range '90-80' runs backwards"),
+        ("1.2.3:80:80", "'1.2.3' in port '1.2.3:80:80' is not an IP address"),
+        ("90-80", "port range '90-80' runs backwards"),
         ("::1:80:80", "'::1:80:80' is not a port mapping"),
     ])
     func invalidShortPorts(spec: String, message: String) {
