@@ -212,7 +212,7 @@ struct GraphChecks {
 
     private func checkContainerNames() {
         var seen: [String: Service] = [:]
-        for s in services.sorted(by: { $0.name < $1.name }) {
+        for s in services where s.containerName != nil {
             guard let cn = s.containerName else { continue }
             if let other = seen[cn] {
                 ctx.error(

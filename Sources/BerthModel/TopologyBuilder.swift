@@ -92,7 +92,8 @@ public enum TopologyBuilder {
                 rootPath.appending("services"), hint: "add a 'services:' section with at least one service")
         }
         enabled.reserveCapacity(serviceEntries.count)
-        for e in serviceEntries {
+        // Parsing in name order leaves the services sorted without moving large values.
+        for e in serviceEntries.sorted(by: { $0.key < $1.key }) {
             let path = KeyPath(keys: "services", e.key)
             let name: ServiceName
             do { name = try ServiceName(parsing: e.key) } catch {
@@ -114,8 +115,6 @@ public enum TopologyBuilder {
                 disabled.append(service)
             }
         }
-        enabled.sort { $0.name < $1.name }
-        disabled.sort { $0.name < $1.name }
 
         // The implicit default network exists exactly when a service uses it.
         let usesDefault = enabled.contains { $0.networks["default"] != nil }

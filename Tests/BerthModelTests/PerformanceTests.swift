@@ -1,0 +1,50 @@
+import BerthDiagnostics
+import BerthStackFile
+import Foundation
+import Testing
+
+@testable import BerthModel
+
+struct PerformanceTests {
+    /// 5,000 services with ports, volumes, dependencies, networks and healthchecks.
+    static func largeStack(_ count: Int) -> String {
+        var yaml = "services:\n"
+        for i in 0..<count {
+            yaml += """
+                  s\(i):
+                    image: registry.local/app:\(i)
+                    command: ["serve", "--port", "80"]
+                    environment: {INDEX: "\(i)", MODE: prod}
+                    ports: ["\(10000 + i):80"]
+                    volumes: ["data\(i % 50):/data", "./conf/\(i):/etc/app:ro"]
+                    networks: [n\(i % 20)]
+                    healthcheck: {test: [CMD, true], interval: 10s}
+                    depends_on: [\(i == 0 ? "" : "s\(i - 1)")]
+
+                """
+        }
+        yaml += "networks:\n"
+        for n in 0..<20 { yaml += "  n\(n):\n    ipam:\n      config: [{subnet: 10.\(n).0.0/16}]\n" }
+        yaml += "volumes:\n"
+        for v in 0..<50 { yaml += "  data\(v):\n" }
+        return yaml
+    }
+
+    @Test func fiveThousandServicesBuildQuickly() throws {
+        let yaml = Self.largeStack(5000)
+        let root = try #require(try YAMLReader.parse(yaml, file: "compose.yaml"))
+        let stack = LoadedStack(
+            projectName: "big", projectDirectory: "/proj", files: [], root: root, environment: [:], activeProfiles: [],
+            sources: [:], warnings: [])
+        let clock = ContinuousClock()
+        var result: (topology: Topology?, diagnostics: [Diagnostic])?
+        let elapsed = clock.measure { result = TopologyBuilder.build(stack) }
+        let t = try #require(result?.topology, "\(result?.diagnostics.prefix(3).map(\.description) ?? [])")
+        #expect(t.services.count == 5000)
+        print("TopologyBuilder.build of 5000 services: \(elapsed)")
+        let yamlElapsed = clock.measure { _ = t.canonicalYAML() }
+        print("canonicalYAML of 5000 services: \(yamlElapsed)")
+        // Generous bound so debug builds on a loaded machine pass; release is far below.
+        #expect(elapsed < .seconds(20))
+    }
+}
