@@ -63,8 +63,8 @@ struct GraphChecks {
         let disabledByName = Dictionary(disabled.map { ($0.name.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
         let allNames = enabledNames.union(disabledByName.keys)
         for i in services.indices {
-            let service = services[i]
-            guard let site = site(service) else { continue }
+            let name = services[i].name
+            guard let site = sites[name.rawValue] else { continue }
             for ref in site.references {
                 switch ref.kind {
                 case .service:
@@ -77,7 +77,7 @@ struct GraphChecks {
                         }
                         ctx.error(
                             "disabled-dependency",
-                            "service '\(ref.name)' is required by '\(service.name)' but is disabled",
+                            "service '\(ref.name)' is required by '\(name)' but is disabled",
                             at: ref.location, ref.path,
                             hint: "enable it with "
                                 + off.profiles.map { "--profile \($0)" }.joined(separator: " or ")
@@ -87,8 +87,8 @@ struct GraphChecks {
                     ctx.error(
                         "undefined-service",
                         ref.isDependency
-                            ? "service '\(service.name)' depends on undefined service '\(ref.name)'"
-                            : "service '\(service.name)' refers to undefined service '\(ref.name)'",
+                            ? "service '\(name)' depends on undefined service '\(ref.name)'"
+                            : "service '\(name)' refers to undefined service '\(ref.name)'",
                         at: ref.location, ref.path,
                         hint: Suggestions.hint(for: ref.name, in: allNames.sorted()),
                         notes: sectionNote("services", "service"))
@@ -180,8 +180,8 @@ struct GraphChecks {
     private func checkPorts() {
         var byPort: [String: [Binding]] = [:]
         var reported = Set<[Int]>()
-        for (si, s) in services.enumerated() {
-            for (pi, port) in s.ports.enumerated() {
+        for si in services.indices {
+            for (pi, port) in services[si].ports.enumerated() {
                 guard let range = port.published else { continue }
                 let ip = port.hostIP.flatMap { $0.isUnspecified ? nil : $0 }
                 for number in range.first...range.last {
@@ -264,16 +264,17 @@ struct GraphChecks {
     }
 
     private func checkAddresses() {
-        for s in services {
-            guard let site = site(s) else { continue }
-            for (key, attachment) in s.networks {
+        for si in services.indices {
+            let name = services[si].name.rawValue
+            guard let site = sites[name] else { continue }
+            for (key, attachment) in services[si].networks {
                 guard let network = networks[key] else { continue }
                 for (ip, at, field) in [
                     (attachment.ipv4Address, site.addresses[key]?.ipv4, "ipv4_address"),
                     (attachment.ipv6Address, site.addresses[key]?.ipv6, "ipv6_address"),
                 ] {
                     guard let ip else { continue }
-                    let path = KeyPath(keys: "services", s.name.rawValue, "networks", key, field)
+                    let path = KeyPath(keys: "services", name, "networks", key, field)
                     let family = network.subnets.filter { $0.subnet.address.isIPv4 == ip.isIPv4 }
                     if family.isEmpty {
                         ctx.error(

@@ -267,6 +267,19 @@ enum ServiceParser {
                 at: site.containerName, path.appending("container_name"),
                 hint: "container names are unique; remove container_name or run one replica")
         }
+        if s.replicas > 1 {
+            for (i, port) in s.ports.enumerated() where port.published?.isSingle == true {
+                let at = site.ports[i]
+                ctx.error(
+                    "port-conflict",
+                    "service '\(name)' runs \(s.replicas) replicas but publishes the single host port \(port.published?.first ?? 0)",
+                    at: at.location, at.path,
+                    hint:
+                        "publish a host port range with one port per replica (e.g. '8080-8082:80'), or leave the host port out"
+                )
+                break
+            }
+        }
         if s.networkMode != nil, m["networks"].map({ !$0.isNull }) ?? false {
             ctx.error(
                 "conflicting-keys", "service '\(name)' sets both 'network_mode' and 'networks'",

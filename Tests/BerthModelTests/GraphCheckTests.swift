@@ -134,6 +134,12 @@ struct GraphCheckTests {
         )
     }
 
+    @Test func replicasCannotShareOneHostPort() throws {
+        let d = try singleError(service("scale: 3\nports: [\"8080:80\"]"))
+        #expect(d.summary == "service 'web' runs 3 replicas but publishes the single host port 8080")
+        _ = try topology(service("scale: 3\nports: [\"8080-8082:80\", \"9000\"]"))
+    }
+
     @Test func duplicateContainerNames() throws {
         let d = try singleError(
             "services:\n  a:\n    image: x\n    container_name: same\n  b:\n    image: x\n    container_name: same\n")
