@@ -15,8 +15,11 @@ public struct Dependency: Hashable, Sendable {
     /// When false, a missing or disabled dependency is skipped instead of failing.
     public var required = true
 
+    /// As compose prints it: `restart` only when set.
     var canonical: Value {
-        .map(["condition": .string(condition.rawValue), "restart": .bool(restart), "required": .bool(required)])
+        var m: [String: Value] = ["condition": .string(condition.rawValue), "required": .bool(required)]
+        if restart { m["restart"] = .bool(true) }
+        return .map(m)
     }
 
     /// Reads list and map form; records each referenced name's location for graph checks.

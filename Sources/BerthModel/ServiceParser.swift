@@ -44,7 +44,6 @@ enum ServiceParser {
         "models": "", "provider": "", "use_api_socket": "berth has no docker API socket to share",
         "pull_refresh_after": "",
         "extends": "'extends' should have been resolved while loading; this is a berth bug",
-        "use_api_socket_": "",
     ]
 
     static func parse(name: ServiceName, node: Node, path: KeyPath, nameLocation: SourceLocation, _ ctx: ParseContext)

@@ -162,7 +162,6 @@ struct CanonicalOutputTests {
                       db:
                         condition: service_healthy
                         required: true
-                        restart: false
                     environment:
                       LOG_LEVEL: info
                       WORKERS: "4"
@@ -210,7 +209,6 @@ struct CanonicalOutputTests {
                       migrate:
                         condition: service_completed_successfully
                         required: true
-                        restart: false
                     deploy:
                       resources:
                         limits:
