@@ -276,16 +276,12 @@ public struct Mount: Hashable, Sendable {
 /// Names of volumes, networks, configs and secrets as keys in the file.
 enum VolumeName {
     static func check(_ name: String) throws(ValueError) {
-        guard let first = name.unicodeScalars.first, first.properties.isAlphabetic || ("0"..."9").contains(first),
-            name.unicodeScalars.allSatisfy({
-                $0.isASCII
-                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0))
-            })
+        guard Names.isKey(name)
         else {
             throw ValueError(
                 "'\(name)' is not a valid volume name",
                 hint:
-                    "volume names use letters, digits, '_', '.' and '-', starting with a letter or digit; host paths start with '.', '/' or '~'"
+                    "volume names use letters, digits, '_', '.' and '-'; host paths start with '.', '/' or '~'"
             )
         }
     }

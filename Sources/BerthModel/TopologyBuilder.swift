@@ -74,7 +74,7 @@ public enum TopologyBuilder {
                     ctx.error(
                         "invalid-name", "'\(e.key)' is not a valid \(what) name", at: e.keyLocation,
                         KeyPath(keys: key, e.key),
-                        hint: "use letters, digits, '_', '.' and '-', starting with a letter or digit")
+                        hint: "use letters, digits, '_', '.' and '-'")
                 }
             }
         }
