@@ -253,7 +253,8 @@ enum ServiceParser {
         if let (r, at) = replicas {
             if let sc = s.scale, sc != r {
                 ctx.error(
-                    "conflicting-keys", "'scale' (\(sc)) and 'deploy.replicas' (\(r)) differ", at: scaleAt,
+                    "conflicting-keys", "can't set distinct values on 'scale' (\(sc)) and 'deploy.replicas' (\(r))",
+                    at: scaleAt,
                     path.appending("scale"), hint: "set only one of them",
                     notes: [.init("deploy.replicas is set here", at: at)])
             }
@@ -266,6 +267,7 @@ enum ServiceParser {
                 at: site.containerName, path.appending("container_name"),
                 hint: "container names are unique; remove container_name or run one replica")
         }
+        checkLimitAliases(s, m, path, ctx)
         if s.replicas > 1 {
             for (i, port) in s.ports.enumerated() where port.published?.isSingle == true {
                 let at = site.ports[i]
@@ -287,6 +289,28 @@ enum ServiceParser {
                 notes: [.init("'networks' is set here", at: m.entry("networks")?.keyLocation)])
         }
         return ctx.errorCount == before ? (s, site) : nil
+    }
+
+    /// `cpus`, `mem_limit` and `pids_limit` are other spellings of deploy.resources.limits;
+    /// compose refuses a service whose limits block disagrees with them, counting an
+    /// absent limit as disagreeing, and so does berth.
+    private static func checkLimitAliases(_ s: Service, _ m: Mapping, _ path: KeyPath, _ ctx: ParseContext) {
+        guard let limits = s.deploy?.limits else { return }
+        let pairs: [(String, String, Bool)] = [
+            ("cpus", "cpus", s.cpus != nil && s.cpus != limits.cpus),
+            ("mem_limit", "memory", s.memoryLimit != nil && s.memoryLimit != limits.memory),
+            ("pids_limit", "pids", s.pidsLimit != nil && s.pidsLimit != limits.pids),
+        ]
+        for (key, limit, differs) in pairs where differs {
+            ctx.error(
+                "conflicting-keys", "can't set distinct values on '\(key)' and 'deploy.resources.limits.\(limit)'",
+                at: m.entry(key)?.keyLocation, path.appending(key),
+                hint:
+                    "set the limit in one place only (compose rejects this too, even when the deploy limit is absent)",
+                notes: [
+                    .init("deploy.resources.limits is set here", at: m["deploy"]?["resources"]?["limits"]?.location)
+                ])
+        }
     }
 
     private static func duration(_ v: Node, _ p: KeyPath, _ ctx: ParseContext) -> Duration? {

@@ -87,9 +87,21 @@ struct ServiceFieldTests {
         let d = try singleError(service("scale: 2\ndeploy:\n  replicas: 3"))
         #expect(
             d.description
-                == "compose.yaml:4:12: error: services.web.scale: 'scale' (2) and 'deploy.replicas' (3) differ")
+                == "compose.yaml:4:12: error: services.web.scale: can't set distinct values on 'scale' (2) and 'deploy.replicas' (3)"
+        )
         #expect(d.notes.first?.location?.description == "compose.yaml:6:17")
         #expect(try web("scale: 3\ndeploy:\n  replicas: 3").replicas == 3)
+    }
+
+    @Test func limitAliasesMustAgreeWithDeployLimits() throws {
+        let d = try singleError(service("mem_limit: 1g\ndeploy:\n  resources:\n    limits: {memory: 512m}"))
+        #expect(
+            d.description
+                == "compose.yaml:4:5: error: services.web.mem_limit: can't set distinct values on 'mem_limit' and 'deploy.resources.limits.memory'"
+        )
+        let absent = try singleError(service("pids_limit: 10\ndeploy:\n  resources:\n    limits: {cpus: 1}"))
+        #expect(absent.summary == "can't set distinct values on 'pids_limit' and 'deploy.resources.limits.pids'")
+        _ = try topology(service("cpus: 0.5\ndeploy:\n  resources:\n    limits: {cpus: \"0.5\"}"))
     }
 
     @Test func containerNameWithReplicasIsRejected() throws {
