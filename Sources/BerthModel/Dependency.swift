@@ -32,7 +32,9 @@ public struct Dependency: Hashable, Sendable {
                 let p = path.appending(index: i)
                 guard let name = ctx.text(item, p) else { continue }
                 if out[name] != nil {
-                    ctx.error("duplicate-value", "'\(name)' is listed twice", at: item.location, p)
+                    ctx.error(
+                        "duplicate-value", "'\(name)' is listed twice", at: item.location, p,
+                        hint: "remove the repeated entry")
                 }
                 out[name] = Dependency()
                 reference(name, item.location, p)

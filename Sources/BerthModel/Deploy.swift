@@ -161,7 +161,7 @@ public struct Deploy: Hashable, Sendable {
             } else {
                 ctx.error(
                     "invalid-value", "max_failure_ratio must be a number between 0 and 1, not '\(t)'",
-                    at: v.location, path.appending("max_failure_ratio"))
+                    at: v.location, path.appending("max_failure_ratio"), hint: "write a fraction such as 0.1")
             }
         }
         return u

@@ -90,7 +90,8 @@ struct GraphChecks {
                             ? "service '\(name)' depends on undefined service '\(ref.name)'"
                             : "service '\(name)' refers to undefined service '\(ref.name)'",
                         at: ref.location, ref.path,
-                        hint: Suggestions.hint(for: ref.name, in: allNames.sorted()),
+                        hint: Suggestions.hint(for: ref.name, in: allNames.sorted())
+                            ?? "define '\(ref.name)' under 'services:' or fix the name",
                         notes: sectionNote("services", "service"))
                 case .network:
                     if networks[ref.name] != nil || ref.name == "default" { continue }

@@ -149,7 +149,9 @@ public struct Mount: Hashable, Sendable {
         }
         guard let targetNode = m["target"], let target = ctx.text(targetNode, path.appending("target")) else {
             if m["target"] == nil {
-                ctx.error("missing-key", "the mount needs a 'target'", at: node.location, path)
+                ctx.error(
+                    "missing-key", "the mount needs a 'target'", at: node.location, path,
+                    hint: "add 'target:' with the path inside the container")
             }
             return nil
         }
@@ -174,7 +176,9 @@ public struct Mount: Hashable, Sendable {
                     hint: "remove 'source'")
             }
         } else if kind == .bind {
-            ctx.error("missing-key", "a bind mount needs a 'source'", at: node.location, path)
+            ctx.error(
+                "missing-key", "a bind mount needs a 'source'", at: node.location, path,
+                hint: "add 'source:' with the host path to mount")
         }
         var mount = Mount(kind: kind, source: source, target: HostPath.normalize(target))
         if let ro = m["read_only"] { mount.readOnly = ctx.bool(ro, path.appending("read_only")) ?? false }
@@ -216,7 +220,7 @@ public struct Mount: Hashable, Sendable {
                     } else {
                         ctx.error(
                             "invalid-value", "selinux must be 'z' or 'Z', not '\(t)'", at: v.location,
-                            p.appending("selinux"))
+                            p.appending("selinux"), hint: "use z (shared) or Z (private)")
                     }
                 }
             case .volume:
@@ -228,7 +232,8 @@ public struct Mount: Hashable, Sendable {
                     if t.hasPrefix("/") || t.split(separator: "/").contains("..") {
                         ctx.error(
                             "invalid-value", "subpath '\(t)' must be relative and stay inside the volume",
-                            at: v.location, p.appending("subpath"))
+                            at: v.location, p.appending("subpath"), hint: "write a path such as 'sub/dir', without '..'"
+                        )
                     } else {
                         mount.subpath = t
                     }

@@ -33,11 +33,22 @@ final class ParseContext {
 
     func typeError(_ node: Node, _ path: KeyPath, expected: String, hint: String? = nil) {
         error(
-            "wrong-type", "expected \(expected), found \(node.kindName)", at: node.location, path, hint: hint)
+            "wrong-type", "expected \(expected), found \(node.kindName)", at: node.location, path,
+            hint: hint ?? "write \(expected) here\(reference(path))")
     }
 
     func invalid(_ node: Node, _ path: KeyPath, _ failure: ValueError) {
-        error("invalid-value", failure.message, at: node.location, path, hint: failure.hint)
+        error(
+            "invalid-value", failure.message, at: node.location, path,
+            hint: failure.hint ?? "fix this value\(reference(path))")
+    }
+
+    /// "; see the compose specification for 'ports'", naming the nearest key.
+    private func reference(_ path: KeyPath) -> String {
+        for c in path.components.reversed() {
+            if case .key(let k) = c { return "; see the compose specification for '\(k)'" }
+        }
+        return ""
     }
 
     func mapping(_ node: Node, _ path: KeyPath) -> Mapping? {
@@ -75,15 +86,20 @@ final class ParseContext {
             return nil
         }
         guard let value = s.int ?? Int(s.text) else {
-            error("invalid-value", "'\(s.text)' is not an integer", at: node.location, path)
+            error(
+                "invalid-value", "'\(s.text)' is not an integer", at: node.location, path, hint: "write a whole number")
             return nil
         }
         if let min, value < min {
-            error("invalid-value", "\(value) is below the minimum of \(min)", at: node.location, path)
+            error(
+                "invalid-value", "\(value) is below the minimum of \(min)", at: node.location, path,
+                hint: "use a value of at least \(min)")
             return nil
         }
         if let max, value > max {
-            error("invalid-value", "\(value) is above the maximum of \(max)", at: node.location, path)
+            error(
+                "invalid-value", "\(value) is above the maximum of \(max)", at: node.location, path,
+                hint: "use a value of at most \(max)")
             return nil
         }
         return value
@@ -136,7 +152,9 @@ final class ParseContext {
             let parts = t.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(parts[0])
             if key.isEmpty {
-                error("invalid-value", "'\(t)' has no key before '='", at: item.location, path.appending(index: i))
+                error(
+                    "invalid-value", "'\(t)' has no key before '='", at: item.location, path.appending(index: i),
+                    hint: "write KEY=VALUE")
                 continue
             }
             if out[key] != nil {

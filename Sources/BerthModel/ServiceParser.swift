@@ -63,7 +63,9 @@ enum ServiceParser {
             case "image":
                 if let t = ctx.text(v, p) {
                     if t.isEmpty || t.contains(where: { $0 == " " || $0 == "\t" }) {
-                        ctx.error("invalid-value", "'\(t)' is not an image reference", at: v.location, p)
+                        ctx.error(
+                            "invalid-value", "'\(t)' is not an image reference", at: v.location, p,
+                            hint: "write an image reference such as 'nginx:1.27'")
                     } else {
                         s.image = t
                     }
@@ -107,7 +109,7 @@ enum ServiceParser {
                         let at = v.sequence?[i].location ?? v.location
                         ctx.error(
                             "invalid-value", "DNS server '\(t)' is not an IP address", at: at,
-                            v.sequence == nil ? p : p.appending(index: i))
+                            v.sequence == nil ? p : p.appending(index: i), hint: "list DNS servers by IP address")
                     }
                 }
             case "dns_search": s.dnsSearch = ctx.strings(v, p, allowSingle: true) ?? []
@@ -316,7 +318,9 @@ enum ServiceParser {
     private static func duration(_ v: Node, _ p: KeyPath, _ ctx: ParseContext) -> Duration? {
         guard let d = ctx.parse(v, p, { t throws(ValueError) in try Duration(parsing: t) }) else { return nil }
         if d.nanoseconds < 0 {
-            ctx.error("invalid-value", "the duration cannot be negative", at: v.location, p)
+            ctx.error(
+                "invalid-value", "the duration cannot be negative", at: v.location, p,
+                hint: "write a positive duration such as '10s'")
             return nil
         }
         return d
@@ -348,7 +352,8 @@ enum ServiceParser {
             for e in m.entries {
                 if e.key.isEmpty || e.key.contains("=") {
                     ctx.error(
-                        "invalid-value", "'\(e.key)' is not a variable name", at: e.keyLocation, p.appending(e.key))
+                        "invalid-value", "'\(e.key)' is not a variable name", at: e.keyLocation, p.appending(e.key),
+                        hint: "variable names are non-empty and contain no '='")
                     continue
                 }
                 if e.value.isNull { continue }
@@ -370,7 +375,9 @@ enum ServiceParser {
             guard let eq = t.firstIndex(of: "=") else { continue }
             let key = String(t[..<eq])
             if key.isEmpty {
-                ctx.error("invalid-value", "'\(t)' has no variable name before '='", at: item.location, ip)
+                ctx.error(
+                    "invalid-value", "'\(t)' has no variable name before '='", at: item.location, ip,
+                    hint: "write KEY=VALUE")
                 continue
             }
             if out[key] != nil {
@@ -448,7 +455,9 @@ enum ServiceParser {
             m, p, allowed: ["target", "published", "host_ip", "protocol", "mode", "name", "app_protocol"],
             what: "a port")
         guard let tn = m["target"] else {
-            ctx.error("missing-key", "the port needs a 'target'", at: node.location, p)
+            ctx.error(
+                "missing-key", "the port needs a 'target'", at: node.location, p,
+                hint: "add 'target:' with the container port")
             return nil
         }
         guard let target = ctx.int(tn, p.appending("target"), min: 1, max: 65535) else { return nil }
@@ -461,7 +470,9 @@ enum ServiceParser {
         if let hn = m["host_ip"], !hn.isNull, let t = ctx.text(hn, p.appending("host_ip")) {
             port.hostIP = IPAddress(t)
             if port.hostIP == nil {
-                ctx.error("invalid-value", "'\(t)' is not an IP address", at: hn.location, p.appending("host_ip"))
+                ctx.error(
+                    "invalid-value", "'\(t)' is not an IP address", at: hn.location, p.appending("host_ip"),
+                    hint: "write an address such as 127.0.0.1")
             }
         }
         if let pn = m["protocol"], !pn.isNull, let t = ctx.text(pn, p.appending("protocol")) {

@@ -55,7 +55,7 @@ struct KeyValidationTests {
         #expect(result.topology == nil)
         let errs = result.diagnostics.filter { $0.severity == .error }
         #expect(!errs.isEmpty)
-        #expect(errs.allSatisfy { $0.location != nil && $0.keyPath != nil })
+        #expect(errs.allSatisfy { $0.location != nil && $0.keyPath != nil && $0.hint != nil })
     }
 
     @Test func wrongTypesAtTheTopLevel() throws {

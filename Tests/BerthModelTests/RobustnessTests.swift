@@ -24,6 +24,7 @@ struct RobustnessTests {
             checked += 1
             for d in result.diagnostics where d.severity == .error {
                 #expect(d.location != nil, "line \(i + 1) → \(replacement): \(d)")
+                #expect(d.hint != nil, "line \(i + 1) → \(replacement): \(d) has no hint")
             }
             if result.topology != nil {
                 // Accepted values must still produce output that reads back the same.
