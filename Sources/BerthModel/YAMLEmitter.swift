@@ -2,11 +2,20 @@
 /// the output must be byte-for-byte deterministic and quote exactly what would otherwise
 /// read back as another type.
 enum YAMLEmitter {
+    /// Top-level sections in the order `docker compose config` prints them; the rest sorted.
+    static let topLevelOrder = ["name", "services", "networks", "volumes", "configs", "secrets"]
+
     static func document(_ value: Value) -> String {
         var out = ""
         out.reserveCapacity(1 << 16)
         switch value {
-        case .map(let m) where !m.isEmpty: writeMap(m, indent: 0, into: &out)
+        case .map(let m) where !m.isEmpty:
+            let first = topLevelOrder.filter { m[$0] != nil }
+            for key in first + m.keys.filter({ !topLevelOrder.contains($0) }).sorted() {
+                guard let item = m[key] else { continue }
+                out += quoted(key) + ":"
+                writeNested(item, indent: 0, into: &out)
+            }
         case .list(let l) where !l.isEmpty: writeList(l, indent: 0, into: &out)
         default: out = scalar(value) + "\n"
         }

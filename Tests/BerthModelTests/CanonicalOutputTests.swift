@@ -134,9 +134,6 @@ struct CanonicalOutputTests {
         #expect(
             t.canonicalYAML() == """
                 name: demo
-                networks:
-                  default:
-                    name: demo_default
                 services:
                   db:
                     environment:
@@ -185,6 +182,9 @@ struct CanonicalOutputTests {
                         source: /proj/html
                         target: /usr/share/nginx/html
                         type: bind
+                networks:
+                  default:
+                    name: demo_default
                 volumes:
                   db-data:
                     name: demo_db-data
@@ -197,9 +197,6 @@ struct CanonicalOutputTests {
         #expect(
             t.canonicalYAML() == """
                 name: demo
-                networks:
-                  default:
-                    name: demo_default
                 services:
                   app:
                     command:
@@ -228,6 +225,9 @@ struct CanonicalOutputTests {
                     networks:
                       default: null
                     restart: "no"
+                networks:
+                  default:
+                    name: demo_default
                 x-common:
                   labels:
                     tier: backend
