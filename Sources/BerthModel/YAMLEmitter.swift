@@ -136,7 +136,8 @@ enum YAMLEmitter {
         }
         if numberLike,
             first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".")
-                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
+            readsAsNumberOrDate(s)
         {
             return true
         }
@@ -151,6 +152,17 @@ enum YAMLEmitter {
             }
         }
         return false
+    }
+
+    /// Numbers in YAML 1.1 or 1.2 (with `_`, `0x`, `0o`, `0b`, exponents, base 60) and
+    /// anything date-like; an address such as `127.0.0.1` is neither and stays plain.
+    private static func readsAsNumberOrDate(_ s: String) -> Bool {
+        if s.utf8.contains(UInt8(ascii: ":")) { return true }
+        if s.utf8.dropFirst().contains(UInt8(ascii: "-")) { return true }
+        var digits = s.filter { $0 != "_" }
+        if digits.hasPrefix("+") || digits.hasPrefix("-") { digits.removeFirst() }
+        for prefix in ["0x", "0X", "0o", "0O", "0b", "0B"] where digits.hasPrefix(prefix) { return true }
+        return Int(digits) != nil || Double(digits) != nil || digits == "." || digits.isEmpty
     }
 
     static func doubleQuoted(_ s: String) -> String {

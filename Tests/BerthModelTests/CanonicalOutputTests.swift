@@ -262,10 +262,14 @@ struct CanonicalOutputTests {
     @Test func ambiguousStringsAreQuoted() {
         for text in [
             "true", "no", "null", "~", "007", "1.5", "1e3", " x", "x ", "a: b", "#c", "- x", "", "0x1F", "10:30",
+            "1_000",
+            "-5", ".5", "2024-01-02", "80-85", "+1", "0o17", ".inf", "-.inf",
         ] {
             #expect(YAMLEmitter.needsQuotes(text), "\(text)")
         }
-        for text in ["nginx:1.27", "1m30s", "/usr/bin", "hello world", "CMD-SHELL", "a=b"] {
+        for text in [
+            "nginx:1.27", "1m30s", "/usr/bin", "hello world", "CMD-SHELL", "a=b", "127.0.0.1", "--noinput", "1.2.3",
+        ] {
             #expect(!YAMLEmitter.needsQuotes(text), "\(text)")
         }
     }
