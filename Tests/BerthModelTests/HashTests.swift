@@ -91,6 +91,8 @@ struct HashTests {
         let a = try topology(yaml, environment: ["TOKEN": "one"])
         let b = try topology(yaml, environment: ["TOKEN": "two"])
         #expect(a.serviceHash("web") != b.serviceHash("web"))
+        #expect(a.secrets.first?.environmentValue == "one")
+        #expect(!a.canonicalYAML().contains("one"))
         let errs = try errors(yaml)
         #expect(
             errs == [
