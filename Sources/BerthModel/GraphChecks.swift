@@ -43,6 +43,7 @@ struct GraphChecks {
 
     mutating func run() {
         checkReferences()
+        checkHealthyConditions()
         checkCycles()
         checkPorts()
         checkContainerNames()
@@ -106,6 +107,24 @@ struct GraphChecks {
                     if secrets[ref.name] != nil { continue }
                     undefined(ref, "secret", "secrets", Array(secrets.keys))
                 }
+            }
+        }
+    }
+
+    /// Waiting for `service_healthy` on a service whose healthcheck is disabled can never
+    /// succeed; compose only finds out at `up`.
+    private func checkHealthyConditions() {
+        var disabledChecks = Set<String>()
+        for s in services where s.healthcheck?.disabled == true { disabledChecks.insert(s.name.rawValue) }
+        guard !disabledChecks.isEmpty else { return }
+        for s in services {
+            for (dep, d) in s.dependsOn where d.condition == .healthy && disabledChecks.contains(dep) {
+                let ref = site(s)?.references.first { $0.isDependency && $0.name == dep }
+                ctx.error(
+                    "unsatisfiable-dependency",
+                    "service '\(s.name)' waits for '\(dep)' to be healthy, but '\(dep)' disables its healthcheck",
+                    at: ref?.location, ref?.path ?? KeyPath(keys: "services", s.name.rawValue, "depends_on"),
+                    hint: "use condition service_started, or give '\(dep)' a healthcheck")
             }
         }
     }

@@ -270,6 +270,7 @@ enum ServiceParser {
                 hint: "container names are unique; remove container_name or run one replica")
         }
         checkLimitAliases(s, m, path, ctx)
+        checkMountTargets(s, m, path, ctx)
         if s.replicas > 1 {
             for (i, port) in s.ports.enumerated() where port.published?.isSingle == true {
                 let at = site.ports[i]
@@ -312,6 +313,19 @@ enum ServiceParser {
                 notes: [
                     .init("deploy.resources.limits is set here", at: m["deploy"]?["resources"]?["limits"]?.location)
                 ])
+        }
+    }
+
+    /// Two mounts on one container path cannot both be honoured; the runtime would fail
+    /// with a less helpful message.
+    private static func checkMountTargets(_ s: Service, _ m: Mapping, _ path: KeyPath, _ ctx: ParseContext) {
+        var seen = Set<String>()
+        let targets = s.volumes.map { ($0.target, "volumes") } + s.tmpfs.map { ($0.target, "tmpfs") }
+        for (target, key) in targets where !seen.insert(target).inserted {
+            ctx.error(
+                "duplicate-mount", "service '\(s.name)' mounts more than one thing at '\(target)'",
+                at: m.entry(key)?.keyLocation, path.appending(key),
+                hint: "give each volume, bind and tmpfs mount its own target path")
         }
     }
 

@@ -140,6 +140,21 @@ struct GraphCheckTests {
         _ = try topology(service("scale: 3\nports: [\"8080-8082:80\", \"9000\"]"))
     }
 
+    @Test func healthyConditionOnDisabledHealthcheck() throws {
+        let d = try singleError(
+            "services:\n  a:\n    image: x\n    depends_on: {b: {condition: service_healthy}}\n  b:\n    image: x\n    healthcheck: {disable: true}\n"
+        )
+        #expect(
+            d.description
+                == "compose.yaml:4:18: error: services.a.depends_on.b: service 'a' waits for 'b' to be healthy, but 'b' disables its healthcheck"
+        )
+    }
+
+    @Test func twoMountsOnOnePath() throws {
+        let d = try singleError(service("volumes: [\"./a:/data\"]\ntmpfs: [/data]"))
+        #expect(d.summary == "service 'web' mounts more than one thing at '/data'")
+    }
+
     @Test func duplicateContainerNames() throws {
         let d = try singleError(
             "services:\n  a:\n    image: x\n    container_name: same\n  b:\n    image: x\n    container_name: same\n")
