@@ -157,7 +157,7 @@ public struct Deploy: Hashable, Sendable {
         }
         if let v = m["max_failure_ratio"], let t = ctx.text(v, path.appending("max_failure_ratio")) {
             if let r = Double(t), r >= 0, r <= 1 {
-                u.maxFailureRatio = t
+                u.maxFailureRatio = String(r)
             } else {
                 ctx.error(
                     "invalid-value", "max_failure_ratio must be a number between 0 and 1, not '\(t)'",

@@ -122,6 +122,7 @@ enum Samples {
         secrets:
           token:
             environment: TOKEN
+        x-meta: {ratio: 1., big: 1e3, hex: 0x10, flag: true, none: null, text: "1.5", list: [+2.5, "a: b"]}
         """
 
     static let environment = ["RULES": "deny all", "TOKEN": "t0ken"]
