@@ -62,7 +62,7 @@ struct GraphChecks {
     private mutating func checkReferences() {
         let enabledNames = Set(services.map(\.name.rawValue))
         let disabledByName = Dictionary(disabled.map { ($0.name.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
-        let allNames = enabledNames.union(disabledByName.keys)
+        let nameIndex = NameIndex(enabledNames.union(disabledByName.keys).sorted())
         for i in services.indices {
             let name = services[i].name
             guard let site = sites[name.rawValue] else { continue }
@@ -91,7 +91,7 @@ struct GraphChecks {
                             ? "service '\(name)' depends on undefined service '\(ref.name)'"
                             : "service '\(name)' refers to undefined service '\(ref.name)'",
                         at: ref.location, ref.path,
-                        hint: Suggestions.hint(for: ref.name, in: allNames.sorted())
+                        hint: Suggestions.hint(for: ref.name, in: nameIndex.plausible(ref.name))
                             ?? "define '\(ref.name)' under 'services:' or fix the name",
                         notes: sectionNote("services", "service"))
                 case .network:
@@ -108,6 +108,43 @@ struct GraphChecks {
                     undefined(ref, "secret", "secrets", Array(secrets.keys))
                 }
             }
+        }
+    }
+
+    /// Names bucketed by (first byte, length) and (last byte, length), so did-you-mean
+    /// looks at a bounded handful of plausible names instead of every service.
+    struct NameIndex {
+        struct Bucket: Hashable {
+            var byte: UInt8
+            var length: Int
+            var fromEnd: Bool
+        }
+        var buckets: [Bucket: [String]] = [:]
+
+        init(_ names: [String]) {
+            for n in names {
+                let length = n.utf8.count
+                if let f = n.utf8.first {
+                    buckets[Bucket(byte: f, length: length, fromEnd: false), default: []].append(n)
+                }
+                if let l = n.utf8.last {
+                    buckets[Bucket(byte: l, length: length, fromEnd: true), default: []].append(n)
+                }
+            }
+        }
+
+        func plausible(_ name: String, limit: Int = 64) -> [String] {
+            let length = name.utf8.count
+            var out: [String] = []
+            for d in [0, -1, 1, -2, 2, -3, 3] {
+                for (byte, fromEnd) in [(name.utf8.first, false), (name.utf8.last, true)] {
+                    guard let byte, let bucket = buckets[Bucket(byte: byte, length: length + d, fromEnd: fromEnd)]
+                    else { continue }
+                    out.append(contentsOf: bucket.prefix(limit - out.count))
+                    if out.count >= limit { return out }
+                }
+            }
+            return out
         }
     }
 

@@ -15,13 +15,15 @@ final class ParseContext {
         self.projectDirectory = projectDirectory
     }
 
-    var errorCount: Int { diagnostics.lazy.filter { $0.severity == .error }.count }
+    /// Counted as they come, so "did this part add errors?" stays O(1) in large stacks.
+    private(set) var errorCount = 0
 
     func error(
         _ code: String, _ summary: String, at location: SourceLocation?, _ path: KeyPath, hint: String? = nil,
         notes: [Diagnostic.Note] = []
     ) {
         diagnostics.append(.error(code, summary, at: location, path: path, hint: hint, notes: notes))
+        errorCount += 1
     }
 
     func warning(_ code: String, _ summary: String, at location: SourceLocation?, _ path: KeyPath, hint: String? = nil)
@@ -29,7 +31,10 @@ final class ParseContext {
         diagnostics.append(.warning(code, summary, at: location, path: path, hint: hint))
     }
 
-    func add(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+    func add(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+        if diagnostic.severity == .error { errorCount += 1 }
+    }
 
     func typeError(_ node: Node, _ path: KeyPath, expected: String, hint: String? = nil) {
         error(
@@ -173,7 +178,7 @@ final class ParseContext {
     @discardableResult
     func checkKeys(
         _ mapping: Mapping, _ path: KeyPath, allowed: Set<String>, unsupported: [String: String] = [:],
-        what: String
+        candidates: [String]? = nil, what: String
     ) -> Bool {
         var ok = true
         for e in mapping.entries where !allowed.contains(e.key) && !e.key.hasPrefix("x-") {
@@ -184,10 +189,9 @@ final class ParseContext {
                     "unsupported-key", "berth does not support '\(e.key)' yet", at: e.keyLocation, p,
                     hint: why.isEmpty ? "remove '\(e.key)' from \(what)" : why)
             } else {
-                let candidates = allowed.union(unsupported.keys)
                 error(
                     "unknown-key", "unknown key '\(e.key)' in \(what)", at: e.keyLocation, p,
-                    hint: Suggestions.hint(for: e.key, in: candidates.sorted())
+                    hint: Suggestions.hint(for: e.key, in: candidates ?? allowed.union(unsupported.keys).sorted())
                         ?? "see the compose specification for the keys \(what) accepts")
             }
         }

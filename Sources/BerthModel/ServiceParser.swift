@@ -46,12 +46,15 @@ enum ServiceParser {
         "extends": "'extends' should have been resolved while loading; this is a berth bug",
     ]
 
+    static let candidates = supported.union(unsupported.keys).sorted()
+
     static func parse(name: ServiceName, node: Node, path: KeyPath, nameLocation: SourceLocation, _ ctx: ParseContext)
         -> (Service, ServiceSite)?
     {
         guard let m = ctx.mapping(node, path) else { return nil }
         let before = ctx.errorCount
-        ctx.checkKeys(m, path, allowed: supported, unsupported: unsupported, what: "service '\(name)'")
+        ctx.checkKeys(
+            m, path, allowed: supported, unsupported: unsupported, candidates: candidates, what: "service '\(name)'")
         var s = Service(name: name)
         var site = ServiceSite(nameLocation: nameLocation, path: path)
         var replicas: (Int, SourceLocation)?
@@ -291,7 +294,9 @@ enum ServiceParser {
                 hint: "they are mutually exclusive; remove one",
                 notes: [.init("'networks' is set here", at: m.entry("networks")?.keyLocation)])
         }
-        return ctx.errorCount == before ? (s, site) : nil
+        // Returned even with errors: graph checks still see what parsed, so one run reports
+        // a bad key and a bad reference together. The builder returns no topology anyway.
+        return (s, site)
     }
 
     /// `cpus`, `mem_limit` and `pids_limit` are other spellings of deploy.resources.limits;

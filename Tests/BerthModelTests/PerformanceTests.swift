@@ -58,4 +58,21 @@ struct PerformanceTests {
         // Generous bound so debug builds on a loaded machine pass; release is far below.
         #expect(elapsed < .seconds(20))
     }
+
+    @Test func fiveThousandBrokenServicesAreReportedQuickly() throws {
+        var yaml = "services:\n"
+        for i in 0..<5000 {
+            yaml += "  s\(i):\n    image: x\n    imagee: y\n    depends_on: [t\(i)]\n    networks: [n\(i)]\n"
+        }
+        let root = try #require(try YAMLReader.parse(yaml, file: "compose.yaml"))
+        let stack = LoadedStack(
+            projectName: "big", projectDirectory: "/proj", files: [], root: root, environment: [:], activeProfiles: [],
+            sources: [:], warnings: [])
+        let clock = ContinuousClock()
+        var result: (topology: Topology?, diagnostics: [Diagnostic])?
+        let elapsed = clock.measure { result = TopologyBuilder.build(stack) }
+        print("TopologyBuilder.build of 5000 broken services: \(elapsed)")
+        #expect(result?.diagnostics.count == 15000)
+        #expect(elapsed < .seconds(20))
+    }
 }
