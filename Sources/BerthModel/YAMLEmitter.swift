@@ -78,10 +78,17 @@ enum YAMLEmitter {
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .number(let n): return n
-        case .string(let s): return quoted(s)
+        case .string(let s): return quoted(interpolationEscaped(s))
         case .list: return "[]"
         case .map: return "{}"
         }
+    }
+
+    /// Values are printed as a compose file would write them, so `$` becomes `$$`: reading the
+    /// output back must not interpolate what was already interpolated (keys are never
+    /// interpolated and stay as they are).
+    static func interpolationEscaped(_ s: String) -> String {
+        s.contains("$") ? s.replacingOccurrences(of: "$", with: "$$") : s
     }
 
     /// Plain when YAML would read the text back as the same string, double-quoted otherwise.
