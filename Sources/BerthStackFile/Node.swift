@@ -146,6 +146,13 @@ public struct Mapping: Hashable, Sendable {
         for entry in entries { self[entry.key, at: entry.keyLocation] = entry.value }
     }
 
+    /// For the YAML reader, which has already refused duplicate keys and built the index
+    /// while reading: one hash per key instead of a second pass.
+    init(uniqueEntries entries: [Entry], index: [String: Int]) {
+        self.entries = entries
+        self.index = index
+    }
+
     public var keys: [String] { entries.map(\.key) }
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }

@@ -1,0 +1,83 @@
+import BerthDiagnostics
+
+/// A list or mapping whose start event has been read but not its end: the values that have
+/// arrived so far, and for a mapping the key waiting for its value.
+struct YAMLFrame {
+    let isMapping: Bool
+    let location: SourceLocation
+    let mergeTag: Node.MergeTag?
+    /// Registered with the finished node, so an alias inside the node cannot name it.
+    let anchor: String?
+    /// The expansion budget left before this node: what is spent until its end is its size.
+    let budgetAtStart: Int
+    /// A list written as the value of `<<`: every item must be a mapping.
+    let isMergeList: Bool
+
+    var items: [Node] = []
+
+    /// Explicit entries in document order, with the index `Mapping` needs, built as keys
+    /// arrive so duplicates are found with the same hash lookup.
+    var entries: [Mapping.Entry] = []
+    var index: [String: Int] = [:]
+    /// Entries from `<<` sources, earlier sources first; added after the explicit ones.
+    var merged: [Mapping.Entry] = []
+    var mergeKeyLocation: SourceLocation?
+
+    private(set) var key: String?
+    private(set) var keyLocation = SourceLocation(file: "", line: 0, column: 0)
+    private(set) var keyIsMerge = false
+
+    init(
+        isMapping: Bool, location: SourceLocation, mergeTag: Node.MergeTag?, anchor: String?, budgetAtStart: Int,
+        isMergeList: Bool
+    ) {
+        self.isMapping = isMapping
+        self.location = location
+        self.mergeTag = mergeTag
+        self.anchor = anchor
+        self.budgetAtStart = budgetAtStart
+        self.isMergeList = isMergeList
+    }
+
+    /// Takes the next key, refusing one this mapping already has.
+    mutating func setKey(_ text: String, at location: SourceLocation, isMerge: Bool, file: String)
+        throws(DiagnosticsError)
+    {
+        if isMerge {
+            if let first = mergeKeyLocation { throw Self.duplicate("<<", first: first, again: location) }
+            mergeKeyLocation = location
+        } else if let i = index.updateValue(entries.count, forKey: text) {
+            throw Self.duplicate(text, first: entries[i].keyLocation, again: location)
+        }
+        key = text
+        keyLocation = location
+        keyIsMerge = isMerge
+    }
+
+    mutating func addValue(_ value: Node) {
+        entries.append(Mapping.Entry(key: key ?? "", keyLocation: keyLocation, value: value))
+        clearKey()
+    }
+
+    mutating func clearKey() {
+        key = nil
+        keyIsMerge = false
+    }
+
+    /// YAML merge keys: explicit keys win, and earlier merge sources win over later ones.
+    mutating func finishMapping() -> Mapping {
+        for entry in merged where index[entry.key] == nil {
+            index[entry.key] = entries.count
+            entries.append(entry)
+        }
+        return Mapping(uniqueEntries: entries, index: index)
+    }
+
+    private static func duplicate(_ key: String, first: SourceLocation, again: SourceLocation) -> DiagnosticsError {
+        DiagnosticsError(
+            .error(
+                "duplicate-key", "duplicate key '\(key)' in a mapping", at: first,
+                hint: "each key may appear once per mapping; remove or rename one of them",
+                notes: [.init("written again here", at: again)]))
+    }
+}
