@@ -54,7 +54,7 @@ struct YAMLFrame {
         keyIsMerge = isMerge
     }
 
-    mutating func addValue(_ value: Node) {
+    mutating func addValue(_ value: consuming Node) {
         entries.append(Mapping.Entry(key: key ?? "", keyLocation: keyLocation, value: value))
         clearKey()
     }
@@ -65,13 +65,15 @@ struct YAMLFrame {
     }
 
     /// YAML merge keys: explicit keys win, and earlier merge sources win over later ones.
-    mutating func finishMapping() -> Mapping {
+    consuming func finishMapping() -> Mapping {
         for entry in merged where index[entry.key] == nil {
             index[entry.key] = entries.count
             entries.append(entry)
         }
         return Mapping(uniqueEntries: entries, index: index)
     }
+
+    consuming func finishSequence() -> [Node] { items }
 
     private static func duplicate(_ key: String, first: SourceLocation, again: SourceLocation) -> DiagnosticsError {
         DiagnosticsError(

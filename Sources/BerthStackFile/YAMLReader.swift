@@ -1,5 +1,9 @@
 import BerthDiagnostics
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Reads YAML text into positioned `Node`s. Aliases are expanded here (with a budget, so
 /// an alias bomb is refused quickly instead of eating memory) and `<<` merge keys are
 /// applied, so no later stage ever sees anchors.
@@ -11,30 +15,34 @@ public enum YAMLReader {
     public static let maximumExpandedNodes = 2_000_000
 
     public static func parse(_ text: String, file: String) throws(DiagnosticsError) -> Node? {
-        let start = SourceLocation(file: file, line: 1, column: 1)
-        if text.utf8.count > maximumFileSize {
-            throw DiagnosticsError(
-                .error(
-                    "file-too-large",
-                    "the file is \(text.utf8.count) bytes, more than the \(maximumFileSize) bytes berth reads",
-                    at: start, hint: "stack files are small text files; check that this is the file you meant"))
-        }
-        if text.utf8.contains(0) {
-            throw DiagnosticsError(
-                .error("not-text", "the file contains NUL bytes and is not YAML text", at: start))
-        }
-        if text.isEmpty { return nil }
         var text = text
         // libyaml reads the string's own UTF-8 storage in place: no copy of the file.
         let result = text.withUTF8 { bytes -> Result<Node?, DiagnosticsError> in
             do throws(DiagnosticsError) {
-                let stream = try YAMLEventStream(bytes: bytes, file: file)
-                var builder = YAMLTreeBuilder(file: file)
-                return .success(try builder.build(from: stream))
+                return .success(try parse(bytes, file: file))
             } catch {
                 return .failure(error)
             }
         }
         return try result.get()
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws(DiagnosticsError) -> Node? {
+        let start = SourceLocation(file: file, line: 1, column: 1)
+        if bytes.count > maximumFileSize {
+            throw DiagnosticsError(
+                .error(
+                    "file-too-large",
+                    "the file is \(bytes.count) bytes, more than the \(maximumFileSize) bytes berth reads",
+                    at: start, hint: "stack files are small text files; check that this is the file you meant"))
+        }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        if memchr(base, 0, bytes.count) != nil {
+            throw DiagnosticsError(
+                .error("not-text", "the file contains NUL bytes and is not YAML text", at: start))
+        }
+        let stream = try YAMLEventStream(bytes: bytes, file: file)
+        var builder = YAMLTreeBuilder(file: file)
+        return try builder.build(from: stream)
     }
 }

@@ -155,30 +155,35 @@ struct YAMLTreeBuilder {
     }
 
     private mutating func close() throws(DiagnosticsError) {
-        guard var frame = stack.popLast() else { return }
-        let node: Node
+        guard let frame = stack.popLast() else { return }
+        let location = frame.location
+        let mergeTag = frame.mergeTag
+        let anchor = frame.anchor
+        let budgetAtStart = frame.budgetAtStart
+        let kind: Node.Kind
         if frame.isMapping {
-            node = Node(.mapping(frame.finishMapping()), at: frame.location, mergeTag: frame.mergeTag)
+            kind = .mapping(frame.finishMapping())
         } else {
-            if frame.isMergeList && frame.items.isEmpty { throw notMergeable(at: frame.location) }
-            node = Node(.sequence(frame.items), at: frame.location, mergeTag: frame.mergeTag)
+            if frame.isMergeList && frame.items.isEmpty { throw notMergeable(at: location) }
+            kind = .sequence(frame.finishSequence())
         }
-        if let anchor = frame.anchor { anchors[anchor] = (node, frame.budgetAtStart - budget) }
-        try attach(node, at: frame.location)
+        let node = Node(kind, at: location, mergeTag: mergeTag)
+        if let anchor { anchors[anchor] = (node, budgetAtStart - budget) }
+        try attach(node, at: location)
     }
 
     // MARK: Building
 
     /// Hands a finished value to the container being built; `site` is where the value was
     /// written (an alias's own position), for errors about it.
-    private mutating func attach(_ node: Node, at site: SourceLocation) throws(DiagnosticsError) {
+    private mutating func attach(_ node: consuming Node, at site: SourceLocation) throws(DiagnosticsError) {
         guard let top = stack.indices.last else {
             root = node
             return
         }
         if !stack[top].isMapping {
             if stack[top].isMergeList && node.mapping == nil { throw notMergeable(at: site) }
-            stack[top].items.append(node)
+            stack[top].items.append(consume node)
             return
         }
         if stack[top].keyIsMerge {
@@ -197,7 +202,7 @@ struct YAMLTreeBuilder {
             stack[top].clearKey()
             return
         }
-        stack[top].addValue(node)
+        stack[top].addValue(consume node)
     }
 
     private mutating func spend(_ cost: Int, at location: SourceLocation) throws(DiagnosticsError) {
