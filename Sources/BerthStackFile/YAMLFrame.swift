@@ -15,8 +15,9 @@ struct YAMLFrame {
 
     var items: [Node] = []
 
-    /// Explicit entries in document order, with the index `Mapping` needs, built as keys
-    /// arrive so duplicates are found with the same hash lookup.
+    /// Explicit entries in document order. Small mappings are checked for duplicates by a
+    /// scan; larger ones get the index `Mapping` needs, built as keys arrive so duplicates
+    /// are found with the same hash lookup.
     var entries: [Mapping.Entry] = []
     var index: [String: Int] = [:]
     /// Entries from `<<` sources, earlier sources first; added after the explicit ones.
@@ -46,7 +47,7 @@ struct YAMLFrame {
         if isMerge {
             if let first = mergeKeyLocation { throw Self.duplicate("<<", first: first, again: location) }
             mergeKeyLocation = location
-        } else if let i = index.updateValue(entries.count, forKey: text) {
+        } else if let i = position(of: text) {
             throw Self.duplicate(text, first: entries[i].keyLocation, again: location)
         }
         key = text
@@ -55,8 +56,24 @@ struct YAMLFrame {
     }
 
     mutating func addValue(_ value: consuming Node) {
-        entries.append(Mapping.Entry(key: key ?? "", keyLocation: keyLocation, value: value))
+        append(Mapping.Entry(key: key ?? "", keyLocation: keyLocation, value: value))
         clearKey()
+    }
+
+    private func position(of key: String) -> Int? {
+        if entries.count <= Mapping.linearLimit { return entries.firstIndex { $0.key == key } }
+        return index[key]
+    }
+
+    /// Appends an entry whose key is not present yet, indexing once the mapping outgrows a scan.
+    private mutating func append(_ entry: Mapping.Entry) {
+        entries.append(entry)
+        if entries.count == Mapping.linearLimit + 1 {
+            index.reserveCapacity(entries.count * 2)
+            for (i, e) in entries.enumerated() { index[e.key] = i }
+        } else if entries.count > Mapping.linearLimit {
+            index[entry.key] = entries.count - 1
+        }
     }
 
     mutating func clearKey() {
@@ -66,9 +83,8 @@ struct YAMLFrame {
 
     /// YAML merge keys: explicit keys win, and earlier merge sources win over later ones.
     consuming func finishMapping() -> Mapping {
-        for entry in merged where index[entry.key] == nil {
-            index[entry.key] = entries.count
-            entries.append(entry)
+        for entry in merged where position(of: entry.key) == nil {
+            append(entry)
         }
         return Mapping(uniqueEntries: entries, index: index)
     }
