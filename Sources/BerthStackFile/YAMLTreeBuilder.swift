@@ -27,7 +27,8 @@ struct YAMLTreeBuilder {
         while true {
             try stream.next(into: &event)
             defer { yaml_event_delete(&event) }
-            let at = stream.location(event.start_mark)
+            // Only events that start a value (or a document) need a position.
+            var at: SourceLocation { stream.location(event.start_mark) }
             switch event.type {
             case YAML_STREAM_END_EVENT:
                 return root

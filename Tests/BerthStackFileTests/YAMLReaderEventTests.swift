@@ -154,4 +154,68 @@ import Testing
         #expect(c["z"]?.string == "0")
         #expect(c.entry("x")?.keyLocation == SourceLocation(file: "c.yml", line: 1, column: 8))
     }
+
+    @Test("an empty list, a scalar or a second '<<' are refused as merge sources")
+    func badMergeValues() throws {
+        #expect(diagnostic("a:\n  <<: []\n")?.code == "invalid-merge-key")
+        #expect(diagnostic("a:\n  <<: text\n")?.location == SourceLocation(file: "c.yml", line: 2, column: 7))
+        let twice = try #require(diagnostic("b: &b {x: 1}\na:\n  <<: *b\n  <<: *b\n"))
+        #expect(twice.code == "duplicate-key")
+        #expect(twice.location == SourceLocation(file: "c.yml", line: 3, column: 3))
+    }
+
+    @Test("an alias to a scalar may be a key, positioned where it is written")
+    func aliasKey() throws {
+        let root = try parse("k: &name web\nservices:\n  *name : {image: x}\n")
+        let entry = try #require(root["services"]?.mapping?.entry("web"))
+        #expect(entry.keyLocation == SourceLocation(file: "c.yml", line: 3, column: 3))
+        #expect(diagnostic("m: &m {a: 1}\nx:\n  *m : 1\n")?.code == "invalid-key")
+    }
+
+    @Test("NUL bytes and oversized files are refused before parsing")
+    func refusedInputs() throws {
+        #expect(diagnostic("a: 1\u{0}\n")?.code == "not-text")
+        let big = String(repeating: "#", count: YAMLReader.maximumFileSize + 1)
+        #expect(diagnostic(big)?.code == "file-too-large")
+    }
+
+    @Test("a mapping with many keys still finds each key and refuses a duplicate")
+    func largeMapping() throws {
+        let keys = (0..<40).map { "k\($0)" }
+        let root = try parse(keys.map { "\($0): \($0)" }.joined(separator: "\n") + "\n")
+        #expect(root.mapping?.keys == keys)
+        #expect(keys.allSatisfy { root[$0]?.string == $0 })
+        let d = try #require(diagnostic(keys.map { "\($0): 1" }.joined(separator: "\n") + "\nk30: 2\n"))
+        #expect(d.code == "duplicate-key")
+        #expect(d.location?.line == 31)
+    }
+}
+
+/// `Mapping` scans small mappings and indexes large ones; both must behave the same.
+@Suite struct MappingIndexTests {
+    func location(_ line: Int) -> BerthDiagnostics.SourceLocation {
+        BerthDiagnostics.SourceLocation(file: "m", line: line, column: 1)
+    }
+
+    @Test("setting, replacing and removing keys behave the same below and above the index threshold")
+    func crossingTheThreshold() {
+        var m = Mapping()
+        for i in 0..<20 { m["k\(i)", at: location(i)] = .scalar("\(i)", at: location(i)) }
+        #expect(m.count == 20)
+        #expect(m["k15"]?.string == "15")
+        m["k3", at: location(99)] = .scalar("three", at: location(99))
+        #expect(m.entry("k3")?.keyLocation == location(3))
+        #expect(m["k3"]?.string == "three")
+        for i in 0..<15 { m.removeValue(forKey: "k\(i)") }
+        #expect(m.keys == ["k15", "k16", "k17", "k18", "k19"])
+        #expect(m["k17"]?.string == "17")
+        #expect(m["k3"] == nil)
+        for i in 20..<30 { m["k\(i)", at: location(i)] = .scalar("\(i)", at: location(i)) }
+        #expect(m["k25"]?.string == "25")
+        #expect(m["k19"]?.string == "19")
+        m["k19", at: location(0)] = nil
+        #expect(m["k19"] == nil)
+        #expect(m["k29"]?.string == "29")
+        #expect(m.count == 14)
+    }
 }
