@@ -41,9 +41,7 @@ struct YAMLFrame {
     }
 
     /// Takes the next key, refusing one this mapping already has.
-    mutating func setKey(_ text: String, at location: SourceLocation, isMerge: Bool, file: String)
-        throws(DiagnosticsError)
-    {
+    mutating func setKey(_ text: String, at location: SourceLocation, isMerge: Bool) throws(DiagnosticsError) {
         if isMerge {
             if let first = mergeKeyLocation { throw Self.duplicate("<<", first: first, again: location) }
             mergeKeyLocation = location

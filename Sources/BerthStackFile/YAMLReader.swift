@@ -42,7 +42,7 @@ public enum YAMLReader {
                 .error("not-text", "the file contains NUL bytes and is not YAML text", at: start))
         }
         let stream = try YAMLEventStream(bytes: bytes, file: file)
-        var builder = YAMLTreeBuilder(file: file)
+        var builder = YAMLTreeBuilder()
         return try builder.build(from: stream)
     }
 }

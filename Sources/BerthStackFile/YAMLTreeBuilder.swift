@@ -9,7 +9,6 @@ struct YAMLTreeBuilder {
     /// every later stage walks the tree recursively.
     static let maximumDepth = 1000
 
-    let file: String
     private var budget = YAMLReader.maximumExpandedNodes
     private var stack: [YAMLFrame] = []
     private var root: Node?
@@ -18,8 +17,6 @@ struct YAMLTreeBuilder {
     /// budget without being walked again: a bomb is refused after a handful of steps.
     /// A later anchor of the same name replaces the earlier one, as YAML says.
     private var anchors: [String: (node: Node, size: Int)] = [:]
-
-    init(file: String) { self.file = file }
 
     /// Reads the whole stream; nil when it holds no document.
     mutating func build(from stream: borrowing YAMLEventStream) throws(DiagnosticsError) -> Node? {
@@ -88,9 +85,10 @@ struct YAMLTreeBuilder {
         }
         if let top = stack.indices.last, stack[top].isMapping, stack[top].key == nil {
             if mergeTag != nil { throw tagOnKey(at: location) }
-            let node = Node(.scalar(Scalar(text, style: style)), at: location)
-            if let anchor = event.anchor { anchors[Self.string(anchor)] = (node, 1) }
-            try stack[top].setKey(text, at: location, isMerge: style == .plain && text == "<<", file: file)
+            if let anchor = event.anchor {
+                anchors[Self.string(anchor)] = (Node(.scalar(Scalar(text, style: style)), at: location), 1)
+            }
+            try stack[top].setKey(text, at: location, isMerge: style == .plain && text == "<<")
             return
         }
         try spend(1, at: location)
@@ -118,7 +116,7 @@ struct YAMLTreeBuilder {
                         "invalid-key", "mapping keys must be plain text, found \(node.kindName) (alias '*\(name)')",
                         at: location, path: path))
             }
-            try stack[top].setKey(key.text, at: location, isMerge: false, file: file)
+            try stack[top].setKey(key.text, at: location, isMerge: false)
             return
         }
         try spend(size, at: location)
