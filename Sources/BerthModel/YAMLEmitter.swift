@@ -1,4 +1,4 @@
-/// Writes canonical values as block YAML. Hand-written (rather than through Yams) because
+/// Writes canonical values as block YAML. Hand-written because
 /// the output must be byte-for-byte deterministic and quote exactly what would otherwise
 /// read back as another type.
 enum YAMLEmitter {
