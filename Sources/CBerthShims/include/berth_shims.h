@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -44,4 +46,7 @@ static inline int berth_memfd_create(const char *name, unsigned flags) { return 
 /// Raw id syscalls: they change only the calling thread, which is all there is in the callers.
 static inline int berth_setresuid(unsigned id) { return (int)syscall(SYS_setresuid, id, id, id); }
 static inline int berth_setresgid(unsigned id) { return (int)syscall(SYS_setresgid, id, id, id); }
+static inline int berth_pipe2(int fds[2], int flags) { return (int)syscall(SYS_pipe2, fds, flags); }
+/// A close-on-exec, non-blocking signalfd for the given blocked signals.
+static inline int berth_signalfd(const sigset_t *mask) { return signalfd(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK); }
 #endif
