@@ -29,10 +29,13 @@ public struct Runtime: Sendable {
     func paths(_ id: String) -> ContainerPaths { ContainerPaths(root: root, id: id) }
 
     static func validate(id: String) throws(RuntimeError) {
-        let ok = !id.isEmpty && id.count <= 128 && id.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D || c == 0x5F
-                || c == 0x2E
-        } && !id.hasPrefix(".")
+        let ok =
+            !id.isEmpty && id.count <= 128
+            && id.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D
+                    || c == 0x5F
+                    || c == 0x2E
+            } && !id.hasPrefix(".")
         if !ok { throw .invalidSpec("container id \"\(id)\" must be 1-128 characters of [A-Za-z0-9_.-]") }
     }
 
@@ -100,7 +103,8 @@ public struct Runtime: Sendable {
         if text != "ok" {
             var status: Int32 = 0
             waitpid(pid, &status, 0)
-            throw .setupFailed(text.isEmpty ? "supervisor exited without reporting (see \(paths.directory)/supervisor.err)" : text)
+            throw .setupFailed(
+                text.isEmpty ? "supervisor exited without reporting (see \(paths.directory)/supervisor.err)" : text)
         }
         // The supervisor is now our child only nominally; reap it in the background is not
         // possible without threads, so it is double-checked in state() instead. A zombie
@@ -157,8 +161,15 @@ public struct Runtime: Sendable {
             return try state(id: id)
         }
         defer { fd.close() }
-        try ControlChannel.send(fd, request)
-        let response = try ControlChannel.receive(ControlResponse.self, from: fd)
+        let response: ControlResponse
+        do {
+            try ControlChannel.send(fd, request)
+            response = try ControlChannel.receive(ControlResponse.self, from: fd)
+        } catch {
+            // The supervisor exited between connect and answer (the container had just
+            // finished): what it recorded in state.json is the answer.
+            return try state(id: id)
+        }
         if let error = response.error { throw .conflict(error) }
         if let state = response.state { return state }
         return try state(id: id)

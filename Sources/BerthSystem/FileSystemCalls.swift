@@ -53,7 +53,8 @@ public enum FileSystemCalls {
     }
 
     public static func memfdCreate(_ name: String, flags: UInt32) throws(SystemCallError) -> FileDescriptor {
-        FileDescriptor(rawValue: try retryingOnInterrupt("memfd_create", "\"\(name)\"") { berth_memfd_create(name, flags) })
+        FileDescriptor(
+            rawValue: try retryingOnInterrupt("memfd_create", "\"\(name)\"") { berth_memfd_create(name, flags) })
     }
 
     public static func rename(_ from: String, _ to: String) throws(SystemCallError) {

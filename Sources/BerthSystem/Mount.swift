@@ -12,7 +12,8 @@ public enum Mount {
         source: String, target: String, type: String?, flags: UInt, data: String? = nil
     ) throws(SystemCallError) {
         try retryingOnInterrupt(
-            "mount", "\"\(source)\", \"\(target)\", \(type.map { "\"\($0)\"" } ?? "NULL"), 0x\(String(flags, radix: 16)), \(data.map { "\"\($0)\"" } ?? "NULL")"
+            "mount",
+            "\"\(source)\", \"\(target)\", \(type.map { "\"\($0)\"" } ?? "NULL"), 0x\(String(flags, radix: 16)), \(data.map { "\"\($0)\"" } ?? "NULL")"
         ) {
             Glibc.mount(source, target, type, flags, data)
         }

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct JSONTests {
     @Test func specRoundTripsThroughJSON() throws {
-        var spec = ContainerSpec(lowerDirectories: ["/a", "/b"], process: ProcessSpec(arguments: ["sh", "-c", "echo \"hi\"\n"]))
+        var spec = ContainerSpec(
+            lowerDirectories: ["/a", "/b"], process: ProcessSpec(arguments: ["sh", "-c", "echo \"hi\"\n"]))
         spec.restartPolicy = .onFailure(maxRetries: 3)
         spec.mounts = [MountSpec(kind: .tmpfs(sizeBytes: 1024, mode: nil), target: "/run")]
         spec.resources.memoryBytes = 1 << 40

@@ -28,7 +28,8 @@ final class Fixture {
         for name in names.split(separator: "\n") where name != "busybox" {
             try? fm.createSymbolicLink(atPath: "\(rootfs)/bin/\(name)", withDestinationPath: "busybox")
         }
-        try "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"
+        try
+            "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"
             .write(toFile: "\(rootfs)/etc/passwd", atomically: true, encoding: .utf8)
         try "root:x:0:\napp:x:1000:\nextra:x:2000:app\nnogroup:x:65534:\n"
             .write(toFile: "\(rootfs)/etc/group", atomically: true, encoding: .utf8)
@@ -51,11 +52,12 @@ final class Fixture {
         let id = newID()
         try runtime.run(id: id, spec: spec)
         let state = try runtime.wait(id: id)
-        let output = try runtime.logs(id: id).map(\.log).joined()
+        let output = try runtime.logs(id: id).filter { $0.stream == .stdout }.map(\.log).joined()
         return (state, output)
     }
 
-    func run(_ script: String, _ configure: (inout ContainerSpec) -> Void = { _ in }) throws -> (ContainerState, String) {
+    func run(_ script: String, _ configure: (inout ContainerSpec) -> Void = { _ in }) throws -> (ContainerState, String)
+    {
         var spec = spec(script)
         configure(&spec)
         return try run(spec)

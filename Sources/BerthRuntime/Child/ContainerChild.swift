@@ -30,7 +30,9 @@ struct ContainerChild {
     private func setUp() throws(RuntimeError) {
         var go: UInt8 = 0
         let n = try system { () throws(SystemCallError) in
-            try withUnsafeMutableBytes(of: &go) { raw in Result { () throws(SystemCallError) in try sync.read(into: raw) } }.get()
+            try withUnsafeMutableBytes(of: &go) { raw in
+                Result { () throws(SystemCallError) in try sync.read(into: raw) }
+            }.get()
         }
         guard n == 1 else { throw .setupFailed("supervisor went away before start") }
         try system { () throws(SystemCallError) in

@@ -24,7 +24,9 @@ struct ProcessFinalizer {
         let result = seccomp.withUnsafeBytes { raw in
             berth_seccomp_install(raw.baseAddress, UInt16(raw.count / 8))
         }
-        if result != 0 { throw .system(SystemCallError("seccomp", "SECCOMP_SET_MODE_FILTER, \(seccomp.count / 8) instructions")) }
+        if result != 0 {
+            throw .system(SystemCallError("seccomp", "SECCOMP_SET_MODE_FILTER, \(seccomp.count / 8) instructions"))
+        }
     }
 
     /// Applies everything and execs; only returns by throwing.
@@ -76,7 +78,8 @@ struct ProcessFinalizer {
             throw .setupFailed("no command: the container has neither an entrypoint nor a command")
         }
         if first.contains("/") { return first }
-        let path = environment.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
+        let path =
+            environment.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
             ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
         for dir in path.split(separator: ":") {
             let candidate = "\(dir)/\(first)"

@@ -56,7 +56,8 @@ struct RootfsBuilder {
                     throw .setupFailed("bind mount source \"\(source)\" for \(entry.target): \(Errno.current)")
                 }
                 let isFile = (info.st_mode & S_IFMT) != S_IFDIR
-                try mount(root, entry.target, source: source, type: nil, flags: Kernel.msBind | Kernel.msRec, file: isFile)
+                try mount(
+                    root, entry.target, source: source, type: nil, flags: Kernel.msBind | Kernel.msRec, file: isFile)
                 if entry.readOnly {
                     try mount(
                         root, entry.target, source: "none", type: nil,
@@ -96,7 +97,8 @@ struct RootfsBuilder {
                 guard stat(path, &info) == 0 else { continue }
                 try system { () throws(SystemCallError) in
                     if (info.st_mode & S_IFMT) == S_IFDIR {
-                        try Mount.mount(source: "tmpfs", target: path, type: "tmpfs", flags: Kernel.msRdonly, data: "size=0")
+                        try Mount.mount(
+                            source: "tmpfs", target: path, type: "tmpfs", flags: Kernel.msRdonly, data: "size=0")
                     } else {
                         try Mount.mount(source: "/dev/null", target: path, type: nil, flags: Kernel.msBind)
                     }
@@ -159,7 +161,8 @@ struct RootfsBuilder {
         do {
             let fd = try RootfsBuilder.prepareTarget(root, target, file: file)
             defer { fd.close() }
-            try Mount.mount(source: source, target: "/proc/self/fd/\(fd.rawValue)", type: type, flags: flags, data: data)
+            try Mount.mount(
+                source: source, target: "/proc/self/fd/\(fd.rawValue)", type: type, flags: flags, data: data)
         } catch {
             throw .setupFailed("mount \(target) (\(type ?? "bind") from \(source)): \(error)")
         }

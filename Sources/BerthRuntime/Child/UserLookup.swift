@@ -12,8 +12,12 @@ struct ResolvedUser: Equatable {
         let spec = user ?? "0"
         let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
         let userPart = parts.first ?? "0"
-        let passwdEntries = passwd.split(separator: "\n").map { $0.split(separator: ":", omittingEmptySubsequences: false) }
-        let groupEntries = group.split(separator: "\n").map { $0.split(separator: ":", omittingEmptySubsequences: false) }
+        let passwdEntries = passwd.split(separator: "\n").map {
+            $0.split(separator: ":", omittingEmptySubsequences: false)
+        }
+        let groupEntries = group.split(separator: "\n").map {
+            $0.split(separator: ":", omittingEmptySubsequences: false)
+        }
         var result: ResolvedUser
         var name: String?
         if let uid = UInt32(userPart) {

@@ -22,7 +22,8 @@ enum SeccompCompiler {
     {
         let key: String
         do {
-            key = try JSONCoding.encodeString(profile) + "|caps=\(capabilities.bits)|arch=\(archName)|\(kernelRelease())"
+            key =
+                try JSONCoding.encodeString(profile) + "|caps=\(capabilities.bits)|arch=\(archName)|\(kernelRelease())"
         } catch {
             throw .seccomp("cannot serialise profile: \(error)")
         }
@@ -102,10 +103,14 @@ enum SeccompCompiler {
                 }
             }
         }
-        let memfd = try system { () throws(SystemCallError) in try FileSystemCalls.memfdCreate("berth-seccomp", flags: 1) }
+        let memfd = try system { () throws(SystemCallError) in
+            try FileSystemCalls.memfdCreate("berth-seccomp", flags: 1)
+        }
         defer { memfd.close() }
         let exported = seccomp_export_bpf(context, memfd.rawValue)
         if exported < 0 { throw .seccomp("seccomp_export_bpf failed: \(Errno(rawValue: -exported))") }
-        return try system { () throws(SystemCallError) in try FileSystemCalls.readFile("/proc/self/fd/\(memfd.rawValue)") }
+        return try system { () throws(SystemCallError) in
+            try FileSystemCalls.readFile("/proc/self/fd/\(memfd.rawValue)")
+        }
     }
 }

@@ -14,9 +14,10 @@ public struct SeccompProfile: Codable, Sendable, Equatable {
         public var includes: Filter?
         public var excludes: Filter?
 
-        init(_ names: [String], _ action: String = "SCMP_ACT_ALLOW", args: [Argument]? = nil,
-             includes: Filter? = nil, excludes: Filter? = nil, errnoRet: UInt32? = nil)
-        {
+        init(
+            _ names: [String], _ action: String = "SCMP_ACT_ALLOW", args: [Argument]? = nil,
+            includes: Filter? = nil, excludes: Filter? = nil, errnoRet: UInt32? = nil
+        ) {
             self.names = names
             self.action = action
             self.args = args
@@ -79,13 +80,17 @@ public struct SeccompProfile: Codable, Sendable, Equatable {
         case "SCMP_ACT_LOG": return 0x7ffc_0000
         case "SCMP_ACT_TRACE": return 0x7ff0_0000 | ((errno ?? 0) & 0xffff)
         default:
-            throw .seccomp("\(source): unsupported action \"\(name)\" (supported: SCMP_ACT_ALLOW, ERRNO, KILL, KILL_PROCESS, TRAP, LOG, TRACE)")
+            throw .seccomp(
+                "\(source): unsupported action \"\(name)\" (supported: SCMP_ACT_ALLOW, ERRNO, KILL, KILL_PROCESS, TRAP, LOG, TRACE)"
+            )
         }
     }
 
     /// libseccomp's scmp_compare values.
     static func comparison(_ op: String) -> UInt32? {
-        ["SCMP_CMP_NE": 1, "SCMP_CMP_LT": 2, "SCMP_CMP_LE": 3, "SCMP_CMP_EQ": 4, "SCMP_CMP_GE": 5,
-         "SCMP_CMP_GT": 6, "SCMP_CMP_MASKED_EQ": 7][op]
+        [
+            "SCMP_CMP_NE": 1, "SCMP_CMP_LT": 2, "SCMP_CMP_LE": 3, "SCMP_CMP_EQ": 4, "SCMP_CMP_GE": 5,
+            "SCMP_CMP_GT": 6, "SCMP_CMP_MASKED_EQ": 7,
+        ][op]
     }
 }

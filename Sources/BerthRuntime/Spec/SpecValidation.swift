@@ -6,7 +6,9 @@ extension ContainerSpec {
     /// Checks what can be checked before anything is created, so mistakes surface in the CLI
     /// rather than in a supervisor's log.
     public func validate() throws(RuntimeError) {
-        guard !lowerDirectories.isEmpty else { throw .invalidSpec("no root filesystem layers (lowerDirectories is empty)") }
+        guard !lowerDirectories.isEmpty else {
+            throw .invalidSpec("no root filesystem layers (lowerDirectories is empty)")
+        }
         guard !process.arguments.isEmpty else { throw .invalidSpec("no command: set an entrypoint or command") }
         if process.terminal {
             throw .invalidSpec("tty: true is not supported by this runtime yet; run without a terminal")
@@ -18,7 +20,8 @@ extension ContainerSpec {
             let allowed = key == "kernel.sem" || ContainerSpec.namespacedSysctlPrefixes.contains { key.hasPrefix($0) }
             guard allowed else {
                 throw .invalidSpec(
-                    "sysctl \(key) is not namespaced and would change the host; allowed: kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*")
+                    "sysctl \(key) is not namespaced and would change the host; allowed: kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*"
+                )
             }
             if key.hasPrefix("net."), namespaces.network == .host {
                 throw .invalidSpec("sysctl \(key) cannot be set with network_mode: host (it would change the host)")
@@ -28,7 +31,9 @@ extension ContainerSpec {
             throw .invalidSpec("mount target \"\(mount.target)\" must be an absolute path inside the container")
         }
         for limit in rlimits where ContainerChild.rlimitNumbers[limit.name] == nil {
-            throw .invalidSpec("unknown ulimit \"\(limit.name)\"; known: \(ContainerChild.rlimitNumbers.keys.sorted().joined(separator: ", "))")
+            throw .invalidSpec(
+                "unknown ulimit \"\(limit.name)\"; known: \(ContainerChild.rlimitNumbers.keys.sorted().joined(separator: ", "))"
+            )
         }
         if !process.workingDirectory.hasPrefix("/") {
             throw .invalidSpec("working_dir \"\(process.workingDirectory)\" must be absolute")

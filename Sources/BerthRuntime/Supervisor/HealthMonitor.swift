@@ -32,7 +32,8 @@ final class HealthMonitor {
         startedAt = now
         state.health = .starting
         state.healthFailingStreak = 0
-        nextDeadline = now + (spec.startPeriodMilliseconds > 0 ? spec.startIntervalMilliseconds : spec.intervalMilliseconds)
+        nextDeadline =
+            now + (spec.startPeriodMilliseconds > 0 ? spec.startIntervalMilliseconds : spec.intervalMilliseconds)
     }
 
     func containerStopped(state: inout ContainerState) {
@@ -81,7 +82,8 @@ final class HealthMonitor {
             state.healthFailingStreak += 1
             if state.healthFailingStreak >= max(1, spec.retries) { state.health = .unhealthy }
         }
-        let interval = inStartPeriod && state.health == .starting ? spec.startIntervalMilliseconds : spec.intervalMilliseconds
+        let interval =
+            inStartPeriod && state.health == .starting ? spec.startIntervalMilliseconds : spec.intervalMilliseconds
         nextDeadline = now + interval
     }
 }

@@ -43,7 +43,8 @@ final class Supervisor {
         capabilities = try CapabilitySet.resolve(spec.security, lastCapability: lastCapability)
         seccomp = try Supervisor.seccompProgram(spec, capabilities: capabilities, paths: paths)
         cgroup = Cgroup(id: id)
-        state = (try? JSONCoding.decode(ContainerState.self, from: try FileSystemCalls.readFile(paths.state)))
+        state =
+            (try? JSONCoding.decode(ContainerState.self, from: try FileSystemCalls.readFile(paths.state)))
             ?? ContainerState(id: id)
         state.supervisorPid = getpid()
         state.stoppedByUser = false
@@ -90,7 +91,8 @@ final class Supervisor {
         case .defaultProfile: profile = .containerDefault
         case .profile(let source, let json): profile = try SeccompProfile.parse(json: json, source: source)
         }
-        let bytes = try SeccompCompiler.compiled(profile, capabilities: capabilities, cacheDirectory: paths.seccompCache)
+        let bytes = try SeccompCompiler.compiled(
+            profile, capabilities: capabilities, cacheDirectory: paths.seccompCache)
         try system { () throws(SystemCallError) in try AtomicFile.write(paths.seccomp, bytes) }
         return bytes
     }
@@ -152,9 +154,10 @@ final class Supervisor {
         let go: [UInt8] = [1]
         _ = try? parentEnd.writeAll(go)
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = (try? buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(SystemCallError) in try parentEnd.read(into: raw) }
-        }.get()) ?? 0
+        let n =
+            (try? buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemCallError) in try parentEnd.read(into: raw) }
+            }.get()) ?? 0
         if n > 0 {
             _ = try? ProcessControl.wait(pid)
             throw .setupFailed(String(decoding: buffer[..<n], as: UTF8.self))

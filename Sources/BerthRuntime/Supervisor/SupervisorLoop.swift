@@ -148,7 +148,8 @@ extension Supervisor {
                 saveState()
                 if containerPid > 0 {
                     kill(containerPid, request.signal ?? spec.stopSignal)
-                    stopDeadline = Clock.monotonicMilliseconds() + (request.graceMilliseconds ?? spec.stopGraceMilliseconds)
+                    stopDeadline =
+                        Clock.monotonicMilliseconds() + (request.graceMilliseconds ?? spec.stopGraceMilliseconds)
                 } else if restartDeadline != nil {
                     restartDeadline = nil
                     state.status = .exited
