@@ -103,8 +103,9 @@ public struct Runtime: Sendable {
         if text != "ok" {
             var status: Int32 = 0
             waitpid(pid, &status, 0)
-            throw .setupFailed(
-                text.isEmpty ? "supervisor exited without reporting (see \(paths.directory)/supervisor.err)" : text)
+            throw text.isEmpty
+                ? .setupFailed("supervisor exited without reporting (see \(paths.directory)/supervisor.err)")
+                : .reported(text)
         }
         // The supervisor is now our child only nominally; reap it in the background is not
         // possible without threads, so it is double-checked in state() instead. A zombie

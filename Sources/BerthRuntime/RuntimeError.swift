@@ -10,6 +10,9 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     case conflict(String)
     case seccomp(String)
     case protocolError(String)
+    /// An error already phrased by another berth process (container child, supervisor),
+    /// passed through verbatim.
+    case reported(String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
         case .conflict(let message): message
         case .seccomp(let message): "seccomp: \(message)"
         case .protocolError(let message): "supervisor protocol: \(message)"
+        case .reported(let message): message
         }
     }
 }

@@ -160,7 +160,7 @@ final class Supervisor {
             }.get()) ?? 0
         if n > 0 {
             _ = try? ProcessControl.wait(pid)
-            throw .setupFailed(String(decoding: buffer[..<n], as: UTF8.self))
+            throw .reported(String(decoding: buffer[..<n], as: UTF8.self))
         }
         containerPid = pid
         startedAtMonotonic = Clock.monotonicMilliseconds()
@@ -196,6 +196,7 @@ final class Supervisor {
         }
         try? ready?.writeAll(Array("ok".utf8))
         ready?.close()
+        ResidentMemory.releaseIdleText()
         supervisor.loop()
         return 0
     }
