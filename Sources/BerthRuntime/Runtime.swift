@@ -55,8 +55,8 @@ public struct Runtime: Sendable {
         }
         try system { () throws(SystemCallError) in
             try FileSystemCalls.makeDirectories(paths.directory, mode: 0o711)
-            try AtomicFile.write(paths.config, config)
-            try AtomicFile.write(paths.state, state)
+            try AtomicFile.write(paths.config, config, durable: false)
+            try AtomicFile.write(paths.state, state, durable: false)
         }
     }
 
@@ -202,14 +202,13 @@ public struct Runtime: Sendable {
     /// state read afterwards is final.
     private func waitForSupervisor(_ id: String) throws(RuntimeError) -> ContainerState {
         let state = try state(id: id)
-        if let pid = state.supervisorPid {
-            for _ in 0..<2000 {
-                if Glibc.kill(pid, 0) != 0 { break }
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid { break }
-                var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000)
-                nanosleep(&ts, nil)
-            }
+        // Waits on a pidfd (readable once the process has exited), bounded at 10 s.
+        if let pid = state.supervisorPid, let pidfd = try? ProcessControl.pidfdOpen(pid) {
+            var entry = pollfd(fd: pidfd.rawValue, events: Int16(POLLIN), revents: 0)
+            _ = poll(&entry, 1, 10_000)
+            pidfd.close()
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, WNOHANG)  // reaps it if this process started it
         }
         return try self.state(id: id)
     }
@@ -221,6 +220,8 @@ public struct Runtime: Sendable {
             guard force else { throw .conflict("container \(id) is \(current.status.rawValue); stop it or use force") }
             try stop(id: id, signal: SIGKILL, graceMilliseconds: 0)
         }
+        // An exited container's supervisor may still be closing its socket and log.
+        _ = try waitForSupervisor(id)
         Cgroup(id: id).remove()
         try system { () throws(SystemCallError) in try TreeRemover.remove(paths(id).directory) }
     }

@@ -74,8 +74,13 @@ import Testing
     }
 
     @Test func noDescriptorAboveStderrLeaksIn() throws {
-        let out = try output("ls /proc/1/fd | tr '\\n' ' '; true")
-        #expect(out == "0 1 2", "fds: \(out)")
+        // PID 1 is a plain sleep (a shell would hold its own pipes); a second process looks.
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        try fixture.runtime.run(id: id, spec: fixture.spec("exec sleep 1000"))
+        let check = ExecSpec(arguments: ["sh", "-c", #"[ "$(ls /proc/1/fd | tr '\n' ' ')" = "0 1 2 " ]"#])
+        #expect(try fixture.runtime.exec(id: id, check) == 0)
+        try fixture.runtime.stop(id: id, graceMilliseconds: 100)
     }
 
     @Test func exitCodePropagatesFromRun() throws {
@@ -179,6 +184,7 @@ import Testing
         spec.restartPolicy = .always
         let first = try fixture.runtime.run(id: id, spec: spec)
         let pid = try #require(first.pid)
+        #expect(try fixture.eventually { try fixture.runtime.logs(id: id).contains { $0.log == "started\n" } })
         kill(pid, SIGKILL)
         #expect(
             try fixture.eventually {

@@ -19,6 +19,8 @@ struct LogFollower {
     func follow(tail: Int? = nil, since: String? = nil, until keepGoing: () -> Bool) throws -> ContainerState {
         var last = since
         var first = true
+        // Short containers finish within milliseconds: poll fast first, back off to 50 ms.
+        var delay = 0.0005
         while true {
             let state = try runtime.state(id: id)
             var records = try runtime.logs(id: id, options: LogOptions(tail: first ? tail : nil, since: last))
@@ -33,7 +35,8 @@ struct LogFollower {
                 print(final)
                 return state
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            delay = records.isEmpty ? min(delay * 2, 0.05) : 0.0005
+            Thread.sleep(forTimeInterval: delay)
         }
     }
 }

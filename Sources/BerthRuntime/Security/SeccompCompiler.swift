@@ -18,7 +18,7 @@ enum SeccompCompiler {
 
     /// Returns cached BPF for (profile, caps) or compiles and caches it under `cacheDirectory`.
     static func compiled(_ profile: SeccompProfile, capabilities: CapabilitySet, cacheDirectory: String)
-        throws(RuntimeError) -> [UInt8]
+        throws(RuntimeError) -> (bytes: [UInt8], path: String)
     {
         let key: String
         do {
@@ -29,14 +29,14 @@ enum SeccompCompiler {
         }
         let path = "\(cacheDirectory)/\(String(fnv1a(key), radix: 16)).bpf"
         if let cached = try? FileSystemCalls.readFile(path), !cached.isEmpty, cached.count % 8 == 0 {
-            return cached
+            return (cached, path)
         }
         let bytes = try compile(profile, capabilities: capabilities)
         try system { () throws(SystemCallError) in
             try FileSystemCalls.makeDirectories(cacheDirectory, mode: 0o700)
             try AtomicFile.write(path, bytes)
         }
-        return bytes
+        return (bytes, path)
     }
 
     static func fnv1a(_ text: String) -> UInt64 {

@@ -40,7 +40,7 @@ final class Supervisor {
             throw .invalidSpec("\(paths.config): \(error)")
         }
         lastCapability = Supervisor.readLastCapability()
-        capabilities = try CapabilitySet.resolve(spec.security, lastCapability: lastCapability)
+        capabilities = try CapabilitySet.resolveForThisHost(spec.security, lastCapability: lastCapability)
         seccomp = try Supervisor.seccompProgram(spec, capabilities: capabilities, paths: paths)
         cgroup = Cgroup(id: id)
         state =
@@ -91,15 +91,20 @@ final class Supervisor {
         case .defaultProfile: profile = .containerDefault
         case .profile(let source, let json): profile = try SeccompProfile.parse(json: json, source: source)
         }
-        let bytes = try SeccompCompiler.compiled(
+        let (bytes, cached) = try SeccompCompiler.compiled(
             profile, capabilities: capabilities, cacheDirectory: paths.seccompCache)
-        try system { () throws(SystemCallError) in try AtomicFile.write(paths.seccomp, bytes) }
+        // exec and healthchecks install the same program: point at the cache entry.
+        unlink(paths.seccomp)
+        if symlink(cached, paths.seccomp) != 0 {
+            throw .system(SystemCallError("symlink", "\"\(cached)\", \"\(paths.seccomp)\""))
+        }
         return bytes
     }
 
+    /// Only a finished container's record is fsync'd: that is the one a restarted host needs.
     func saveState() {
         guard let text = try? JSONCoding.encodeString(state) else { return }
-        try? AtomicFile.write(paths.state, text)
+        try? AtomicFile.write(paths.state, text, durable: state.status == .exited)
     }
 
     /// Prepares the per-container directories and files that survive restarts.

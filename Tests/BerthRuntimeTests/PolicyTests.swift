@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@testable import BerthRuntime
+
+/// Security options beyond the default and lifecycle policies; real containers, needs root.
+@Suite(.serialized) struct PolicyTests {
+    @Test func seccompProfileFileInDockerFormatIsEnforced() throws {
+        let fixture = try Fixture()
+        // Everything allowed except mkdir/mkdirat, which fail with EACCES (13).
+        let profile = """
+            {"defaultAction": "SCMP_ACT_ALLOW",
+             "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}
+            """
+        let (_, out) = try fixture.run("mkdir /tmp/d 2>&1 | grep -c 'Permission denied'") {
+            $0.security.seccomp = .profile(source: "deny-mkdir.json", json: profile)
+        }
+        #expect(out == "1\n")
+    }
+
+    @Test func invalidSeccompProfileIsRejectedBeforeAnythingStarts() throws {
+        let fixture = try Fixture()
+        var spec = fixture.spec("true")
+        spec.security.seccomp = .profile(source: "bad.json", json: #"{"defaultAction": "SCMP_ACT_NOTIFY"}"#)
+        #expect {
+            try fixture.runtime.run(id: fixture.newID(), spec: spec)
+        } throws: { error in
+            "\(error)".contains("bad.json") && "\(error)".contains("SCMP_ACT_NOTIFY")
+        }
+    }
+
+    @Test func privilegedGetsAllCapabilitiesAndNoSeccomp() throws {
+        let fixture = try Fixture()
+        let (_, out) = try fixture.run("grep -E '^(CapEff|Seccomp):' /proc/self/status") {
+            $0.security.privileged = true
+        }
+        // Everything the host's root has (it may itself lack some capabilities).
+        let host = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let bounding = try #require(host.split(separator: "\n").first { $0.hasPrefix("CapBnd:") })
+        #expect(out.contains("Seccomp:\t0"))
+        #expect(out.contains("CapEff:" + bounding.dropFirst(7)))
+    }
+
+    @Test func onFailureRestartsUpToItsLimitThenStops() throws {
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        var spec = fixture.spec("echo run; exit 3")
+        spec.restartPolicy = .onFailure(maxRetries: 2)
+        try fixture.runtime.run(id: id, spec: spec)
+        let state = try fixture.runtime.wait(id: id)
+        #expect(state.restartCount == 2)
+        #expect(state.exitCode == 3)
+        #expect(try fixture.runtime.logs(id: id).filter { $0.log == "run\n" }.count == 3)
+    }
+
+    @Test func failingHealthcheckTurnsUnhealthyAfterRetries() throws {
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        var spec = fixture.spec("exec sleep 1000")
+        var check = HealthcheckSpec(test: .command(["false"]))
+        check.intervalMilliseconds = 50
+        check.retries = 2
+        spec.healthcheck = check
+        try fixture.runtime.run(id: id, spec: spec)
+        #expect(try fixture.eventually { try fixture.runtime.state(id: id).health == .unhealthy })
+        #expect(try fixture.runtime.state(id: id).healthFailingStreak >= 2)
+        try fixture.runtime.stop(id: id, graceMilliseconds: 200)
+    }
+
+    @Test func hostBinaryIsUnreachableThroughProcOfTheInit() throws {
+        // init: true keeps PID 1 in the supervisor image; it is non-dumpable, so the container
+        // (root, default capabilities) cannot open /proc/1/exe to overwrite the host binary.
+        let fixture = try Fixture()
+        let (_, out) = try fixture.run(
+            "cat /proc/1/exe > /dev/null 2>&1 || echo unreachable; readlink /proc/1/exe || echo hidden"
+        ) {
+            $0.initProcess = true
+        }
+        #expect(out == "unreachable\nhidden\n")
+    }
+
+    @Test func containerCwdAndRootAreInsideTheRootfs() throws {
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        var spec = fixture.spec("exec sleep 1000")
+        spec.process.workingDirectory = "/tmp"
+        try fixture.runtime.run(id: id, spec: spec)
+        let check = ExecSpec(arguments: [
+            "sh", "-c", #"[ "$(readlink /proc/1/cwd)" = /tmp ] && [ "$(readlink /proc/1/root)" = / ]"#,
+        ])
+        #expect(try fixture.runtime.exec(id: id, check) == 0)
+        try fixture.runtime.stop(id: id, graceMilliseconds: 100)
+    }
+
+    @Test func removeDeletesStateAndCgroups() throws {
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        var spec = fixture.spec("exec sleep 1000")
+        spec.resources.memoryBytes = 64 << 20
+        try fixture.runtime.run(id: id, spec: spec)
+        let cgroups = Cgroup(id: id).directories
+        #expect(cgroups.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        #expect(throws: RuntimeError.self) { try fixture.runtime.remove(id: id) }
+        try fixture.runtime.remove(id: id, force: true)
+        #expect(cgroups.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+        #expect(!FileManager.default.fileExists(atPath: fixture.base + "/state/containers/\(id)"))
+        #expect(throws: RuntimeError.self) { try fixture.runtime.state(id: id) }
+    }
+}
