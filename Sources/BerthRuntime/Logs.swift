@@ -32,3 +32,41 @@ extension Runtime {
         return records
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension Runtime {
+    /// Delivers log records as they are written (after `tail`/`since` of the existing ones)
+    /// until the container has exited for good or `handler` returns false; returns the last
+    /// state seen. Polls the log file, quickly at first (short containers finish within
+    /// milliseconds), backing off to 50 ms while idle.
+    @discardableResult
+    public func followLogs(id: String, options: LogOptions = LogOptions(), handler: (LogRecord) -> Bool)
+        throws(RuntimeError) -> ContainerState
+    {
+        var last = options.since
+        var first = true
+        var delayMicroseconds: UInt32 = 500
+        while true {
+            let state = try state(id: id)
+            let records = try logs(id: id, options: LogOptions(tail: first ? options.tail : nil, since: last))
+                .filter { record in last.map { record.time > $0 } ?? true }
+            first = false
+            for record in records {
+                if !handler(record) { return state }
+                last = record.time
+            }
+            if state.status == .exited || state.status == .created {
+                // Lines written between the read above and the exit.
+                let rest = try logs(id: id, options: LogOptions(since: last))
+                    .filter { record in last.map { record.time > $0 } ?? true }
+                for record in rest where !handler(record) { break }
+                return state
+            }
+            delayMicroseconds = records.isEmpty ? min(delayMicroseconds * 2, 50_000) : 500
+            usleep(delayMicroseconds)
+        }
+    }
+}

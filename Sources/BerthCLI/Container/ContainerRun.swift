@@ -74,7 +74,7 @@ struct ContainerRun: ParsableCommand {
             print(id)
             return
         }
-        let state = try LogFollower(runtime: runtime, id: id, timestamps: false).follow(until: { true })
+        let state = try LogFollower(runtime: runtime, id: id, timestamps: false).follow()
         if rm { try runtime.remove(id: id, force: true) }
         throw ExitCode(state.exitCode ?? 0)
     }

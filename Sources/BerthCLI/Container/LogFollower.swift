@@ -15,28 +15,11 @@ struct LogFollower {
         }
     }
 
-    /// Follows while `keepGoing` holds and the container is running or restarting.
-    func follow(tail: Int? = nil, since: String? = nil, until keepGoing: () -> Bool) throws -> ContainerState {
-        var last = since
-        var first = true
-        // Short containers finish within milliseconds: poll fast first, back off to 50 ms.
-        var delay = 0.0005
-        while true {
-            let state = try runtime.state(id: id)
-            var records = try runtime.logs(id: id, options: LogOptions(tail: first ? tail : nil, since: last))
-            if let last { records.removeAll { $0.time <= last } }
-            first = false
-            print(records)
-            if let newest = records.last?.time { last = newest }
-            if state.status == .exited || state.status == .created || !keepGoing() {
-                let final = try runtime.logs(id: id, options: LogOptions(since: last)).filter {
-                    last == nil || $0.time > last ?? ""
-                }
-                print(final)
-                return state
-            }
-            delay = records.isEmpty ? min(delay * 2, 0.05) : 0.0005
-            Thread.sleep(forTimeInterval: delay)
+    /// Prints until the container has exited for good.
+    func follow(tail: Int? = nil, since: String? = nil) throws -> ContainerState {
+        try runtime.followLogs(id: id, options: LogOptions(tail: tail, since: since)) { record in
+            print([record])
+            return true
         }
     }
 }
