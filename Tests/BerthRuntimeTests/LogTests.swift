@@ -43,4 +43,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/container.log.2"))
         #expect(try fixture.runtime.logs(id: id).last?.log == "line-399-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n")
     }
+
+    @Test func terminalContainerGetsAPtyAsControllingTerminalAndConsole() throws {
+        let fixture = try Fixture()
+        let (state, out) = try fixture.run(
+            "test -t 0 && test -t 1 && echo isatty; test -c /dev/console && echo console; exit 4"
+        ) {
+            $0.process.terminal = true
+        }
+        #expect(state.exitCode == 4)
+        #expect(out.replacingOccurrences(of: "\r", with: "") == "isatty\nconsole\n")
+    }
 }

@@ -14,6 +14,8 @@ struct ContainerChild {
     let paths: ContainerPaths
     let sync: FileDescriptor
     let stdio: [FileDescriptor]
+    /// Path of the pty slave for `tty: true`; it becomes stdin/stdout/stderr and /dev/console.
+    let terminal: String?
     let capabilities: CapabilitySet
     let lastCapability: Int
     let seccomp: [UInt8]?
@@ -36,8 +38,17 @@ struct ContainerChild {
         }
         guard n == 1 else { throw .setupFailed("supervisor went away before start") }
         try system { () throws(SystemCallError) in
-            for (target, fd) in stdio.enumerated() where dup2(fd.rawValue, Int32(target)) < 0 {
-                throw SystemCallError("dup2", "\(fd.rawValue), \(target)")
+            if let terminal {
+                let slave = try FileDescriptor.open(terminal, O_RDWR)
+                try Terminal.becomeControllingTerminal(slave)
+                for target in 0..<3 where dup2(slave.rawValue, Int32(target)) < 0 {
+                    throw SystemCallError("dup2", "\(slave.rawValue), \(target)")
+                }
+                slave.close()
+            } else {
+                for (target, fd) in stdio.enumerated() where dup2(fd.rawValue, Int32(target)) < 0 {
+                    throw SystemCallError("dup2", "\(fd.rawValue), \(target)")
+                }
             }
             try Namespace.unshare(Kernel.cloneNewCgroup)
             for (mode, type) in [
@@ -51,7 +62,7 @@ struct ContainerChild {
                 }
             }
         }
-        let builder = RootfsBuilder(spec: spec, paths: paths)
+        let builder = RootfsBuilder(spec: spec, paths: paths, console: terminal)
         try builder.build()
         if spec.namespaces.uts == .private {
             try system { () throws(SystemCallError) in

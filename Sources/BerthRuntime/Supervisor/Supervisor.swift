@@ -30,6 +30,8 @@ final class Supervisor {
     var consecutiveFailures = 0
     var startedAtMonotonic: Int64 = 0
     var health: HealthMonitor?
+    /// `tty: true`: the current start's pty master; its output is logged as stdout.
+    var terminalMaster: FileDescriptor?
     var exitRequested = false
 
     init(root: String, id: String) throws(RuntimeError) {
@@ -139,12 +141,21 @@ final class Supervisor {
     func startContainer() throws(RuntimeError) {
         let (parentEnd, childEnd) = try system { () throws(SystemCallError) in try Sockets.pair() }
         oomBaseline = cgroup.oomKills()
+        terminalMaster?.close()
+        terminalMaster = nil
+        var terminalSlave: String?
+        if spec.process.terminal {
+            let (master, slave) = try system { () throws(SystemCallError) in try Terminal.openPair() }
+            terminalMaster = master
+            terminalSlave = slave
+        }
         let pid = try system { () throws(SystemCallError) in try Namespace.cloneProcess(flags: cloneFlags) }
         if pid == 0 {
             parentEnd.close()
             ContainerChild(
                 spec: spec, paths: paths, sync: childEnd, stdio: [devNull, stdoutPipe.write, stderrPipe.write],
-                capabilities: capabilities, lastCapability: lastCapability, seccomp: seccomp
+                terminal: terminalSlave, capabilities: capabilities, lastCapability: lastCapability,
+                seccomp: seccomp
             ).run()
         }
         childEnd.close()
