@@ -1,8 +1,9 @@
-#!/bin/sh
+#!/bin/bash
 # Container start-to-exit latency: berth vs crun vs runc on the same busybox rootfs, running
 # /bin/true, with and without the same seccomp policy (berth's docker-equivalent default,
 # resolved for docker's default capabilities). Also idle RSS of berth-supervisor vs conmon.
-# Usage: bench/runtime.sh [runs]   (root; builds nothing: run `swift build -c release` first)
+# Reports the median of the runs (the machine is shared; means are skewed by other load).
+# Usage: bench/runtime.sh [runs]   (root, bash; builds nothing: run `swift build -c release` first)
 set -eu
 RUNS=${1:-50}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,15 +19,17 @@ done
 echo 'root:x:0:0:root:/root:/bin/sh' > "$ROOTFS/etc/passwd"
 echo 'root:x:0:' > "$ROOTFS/etc/group"
 
-now() { date +%s%N; }
-# mean milliseconds per run of "$@" over $RUNS runs (after one warm-up run)
+# median milliseconds of "$@" over $RUNS runs (after one warm-up run)
 measure() {
     "$@" >/dev/null 2>"$WORK/err" || { echo "failed: $* ($(cat "$WORK/err"))" >&2; return 1; }
-    t0=$(now)
-    i=0
-    while [ $i -lt "$RUNS" ]; do "$@" >/dev/null 2>&1 || echo "run $i failed: $*" >&2; i=$((i + 1)); done
-    t1=$(now)
-    echo $(( (t1 - t0) / RUNS / 1000 )) | awk '{ printf "%.1f", $1 / 1000 }'
+    local times=() i t0 t1
+    for ((i = 0; i < RUNS; i++)); do
+        t0=${EPOCHREALTIME/./}
+        "$@" >/dev/null 2>&1 || echo "run $i failed: $*" >&2
+        t1=${EPOCHREALTIME/./}
+        times+=($((t1 - t0)))
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }'
 }
 
 # OCI seccomp equivalent of berth's default profile for docker's 14 default capabilities.
@@ -65,7 +68,7 @@ export BERTH_ROOT=$WORK/berth
 export BERTH_SUPERVISOR=$BIN/berth-supervisor
 berth_run() { "$BIN/berth" container run --rm --rootfs "$ROOTFS" $BERTH_OPTS /bin/true; }
 
-printf '%-34s %10s\n' "runtime ($RUNS runs, /bin/true)" "ms/run"
+printf '%-34s %10s\n' "runtime ($RUNS runs, /bin/true)" "median ms"
 BERTH_OPTS="--security-opt seccomp=unconfined"
 printf '%-34s %10s\n' "berth, no seccomp" "$(measure berth_run)"
 BERTH_OPTS=""
@@ -79,12 +82,13 @@ if command -v crun >/dev/null; then
     cat > "$WORK/crun-measure.sh" <<SH
 umount /sys/fs/cgroup/unified 2>/dev/null || true
 RUNS=$RUNS
-$(sed -n '/^now()/p; /^measure()/,/^}/p' "$0")
+WORK=$WORK
+$(sed -n '/^measure()/,/^}/p' "$0")
 measure crun run --bundle "\$1" berth-bench-crun
 SH
     for sc in no yes; do
         bundle "$WORK/crun-$sc" $sc
-        t=$(unshare -m sh "$WORK/crun-measure.sh" "$WORK/crun-$sc") || t=failed
+        t=$(unshare -m bash "$WORK/crun-measure.sh" "$WORK/crun-$sc") || t=failed
         printf '%-34s %10s\n' "crun, seccomp=$sc" "$t"
     done
 fi

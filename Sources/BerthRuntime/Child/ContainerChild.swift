@@ -30,13 +30,6 @@ struct ContainerChild {
     }
 
     private func setUp() throws(RuntimeError) {
-        var go: UInt8 = 0
-        let n = try system { () throws(SystemCallError) in
-            try withUnsafeMutableBytes(of: &go) { raw in
-                Result { () throws(SystemCallError) in try sync.read(into: raw) }
-            }.get()
-        }
-        guard n == 1 else { throw .setupFailed("supervisor went away before start") }
         try system { () throws(SystemCallError) in
             if let terminal {
                 let slave = try FileDescriptor.open(terminal, O_RDWR)
@@ -50,7 +43,6 @@ struct ContainerChild {
                     throw SystemCallError("dup2", "\(fd.rawValue), \(target)")
                 }
             }
-            try Namespace.unshare(Kernel.cloneNewCgroup)
             for (mode, type) in [
                 (spec.namespaces.network, Kernel.cloneNewNet), (spec.namespaces.ipc, Kernel.cloneNewIPC),
                 (spec.namespaces.uts, Kernel.cloneNewUTS),
@@ -78,6 +70,17 @@ struct ContainerChild {
             }
         }
         try builder.finish()
+        // The filesystem work above overlaps with the parent moving this process into the
+        // container's cgroup (a v1 attach waits for an RCU grace period, ~10 ms). Nothing
+        // of the container's own runs before the parent says so.
+        var go: UInt8 = 0
+        let n = try system { () throws(SystemCallError) in
+            try withUnsafeMutableBytes(of: &go) { raw in
+                Result { () throws(SystemCallError) in try sync.read(into: raw) }
+            }.get()
+        }
+        guard n == 1 else { throw .setupFailed("supervisor went away before start") }
+        try system { () throws(SystemCallError) in try Namespace.unshare(Kernel.cloneNewCgroup) }
         try system { () throws(SystemCallError) in
             for limit in spec.rlimits {
                 guard let resource = ContainerChild.rlimitNumbers[limit.name] else { continue }

@@ -103,10 +103,22 @@ final class Supervisor {
         return bytes
     }
 
-    /// Only a finished container's record is fsync'd: that is the one a restarted host needs.
+    /// Replaces state.json atomically. Not fsync'd here: the final record is synced by
+    /// `syncState` once waiters have their answer, so a CLI waiting on the exit does not also
+    /// wait for the disk.
     func saveState() {
         guard let text = try? JSONCoding.encodeString(state) else { return }
-        try? AtomicFile.write(paths.state, text, durable: state.status == .exited)
+        try? AtomicFile.write(paths.state, text, durable: false)
+    }
+
+    /// Makes the last state.json (and its rename) durable.
+    func syncState() {
+        for path in [paths.state, paths.directory] {
+            if let fd = try? FileDescriptor.open(path, O_RDONLY) {
+                try? fd.sync()
+                fd.close()
+            }
+        }
     }
 
     /// Prepares the per-container directories and files that survive restarts.
@@ -160,23 +172,28 @@ final class Supervisor {
         }
         childEnd.close()
         defer { parentEnd.close() }
+        func childReport() -> String? {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let n =
+                (try? buffer.withUnsafeMutableBytes { raw in
+                    Result { () throws(SystemCallError) in try parentEnd.read(into: raw) }
+                }.get()) ?? 0
+            return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : nil
+        }
         do {
             try cgroup.add(pid)
         } catch {
+            // The child may already have failed (and exited) during its filesystem setup.
             kill(pid, SIGKILL)
+            let report = childReport()
             _ = try? ProcessControl.wait(pid)
-            throw .system(error)
+            throw report.map { .reported($0) } ?? .system(error)
         }
         let go: [UInt8] = [1]
         _ = try? parentEnd.writeAll(go)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n =
-            (try? buffer.withUnsafeMutableBytes { raw in
-                Result { () throws(SystemCallError) in try parentEnd.read(into: raw) }
-            }.get()) ?? 0
-        if n > 0 {
+        if let report = childReport() {
             _ = try? ProcessControl.wait(pid)
-            throw .reported(String(decoding: buffer[..<n], as: UTF8.self))
+            throw .reported(report)
         }
         containerPid = pid
         startedAtMonotonic = Clock.monotonicMilliseconds()

@@ -43,6 +43,7 @@ extension Supervisor {
         }
         listener?.close()
         unlink(paths.socket)
+        syncState()
     }
 
     /// Reads what is buffered; false when the descriptor is finished (EOF or EIO).
