@@ -106,4 +106,42 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fixture.base + "/state/containers/\(id)"))
         #expect(throws: RuntimeError.self) { try fixture.runtime.state(id: id) }
     }
+
+    @Test func rlimitsAndShmSizeAreApplied() throws {
+        let fixture = try Fixture()
+        let (_, out) = try fixture.run("ulimit -n; ulimit -Hn; df -k /dev/shm | tail -1 | awk '{print $2}'") {
+            $0.rlimits = [ResourceLimit(name: "nofile", soft: 321, hard: 654)]
+            $0.resources.shmSizeBytes = 8 << 20
+        }
+        #expect(out == "321\n654\n8192\n")
+    }
+
+    @Test func execRunsWithTheContainersSeccompCapabilitiesAndOverrides() throws {
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        try fixture.runtime.run(id: id, spec: fixture.spec("exec sleep 1000"))
+        var check = ExecSpec(arguments: [
+            "sh", "-c",
+            #"grep -q "Seccomp:.2" /proc/self/status && grep -q "CapBnd:.00000000a80425fb" /proc/self/status "#
+                + #"&& [ "$(id -u):$(id -g)" = 1000:1000 ] && [ "$(pwd)" = /home/app ] && [ "$Z" = 1 ]"#,
+        ])
+        check.user = "app"
+        check.workingDirectory = "/home/app"
+        check.environment = ["Z=1"]
+        #expect(try fixture.runtime.exec(id: id, check) == 0)
+        #expect(try fixture.runtime.exec(id: id, ExecSpec(arguments: ["unshare", "-U", "true"])) != 0)
+        try fixture.runtime.stop(id: id, graceMilliseconds: 100)
+    }
+
+    @Test func stopPreventsRestartsEvenWithAlways() throws {
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        var spec = fixture.spec("trap 'exit 0' TERM; while true; do sleep 0.05; done")
+        spec.restartPolicy = .always
+        try fixture.runtime.run(id: id, spec: spec)
+        let state = try fixture.runtime.stop(id: id, graceMilliseconds: 5000)
+        #expect(state.status == .exited)
+        #expect(state.exitCode == 0)
+        #expect(state.restartCount == 0)
+    }
 }
