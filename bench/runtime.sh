@@ -10,6 +10,7 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BERTH_BIN:-$HERE/.build/release}
 WORK=$(mktemp -d /tmp/berth-bench-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM PIPE
 ROOTFS=$WORK/rootfs
 mkdir -p "$ROOTFS/bin" "$ROOTFS/etc" "$ROOTFS/proc" "$ROOTFS/sys" "$ROOTFS/dev" "$ROOTFS/tmp"
 cp /bin/busybox "$ROOTFS/bin/busybox"

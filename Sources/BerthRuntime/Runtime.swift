@@ -220,8 +220,9 @@ public struct Runtime: Sendable {
             guard force else { throw .conflict("container \(id) is \(current.status.rawValue); stop it or use force") }
             try stop(id: id, signal: SIGKILL, graceMilliseconds: 0)
         }
-        // An exited container's supervisor may still be closing its socket and log.
-        _ = try waitForSupervisor(id)
+        // An exited container's supervisor may still be closing its socket and log; once the
+        // socket is gone it only syncs state.json, which removal makes moot.
+        if access(paths(id).socket, F_OK) == 0 { _ = try waitForSupervisor(id) }
         Cgroup(id: id).remove()
         try system { () throws(SystemCallError) in try TreeRemover.remove(paths(id).directory) }
     }

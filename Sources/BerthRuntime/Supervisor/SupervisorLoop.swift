@@ -37,12 +37,14 @@ extension Supervisor {
         drain(stdoutPipe.read, .stdout)
         drain(stderrPipe.read, .stderr)
         logs.close()
+        // The socket goes first: once a waiter has its answer, nothing of this supervisor is
+        // left for `remove` to wait for except the fsync below, which it need not wait for.
+        listener?.close()
+        unlink(paths.socket)
         for waiter in waiters {
             try? ControlChannel.send(waiter, ControlResponse(state: state))
             waiter.close()
         }
-        listener?.close()
-        unlink(paths.socket)
         syncState()
     }
 
