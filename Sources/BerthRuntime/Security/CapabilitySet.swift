@@ -59,6 +59,12 @@ public struct CapabilitySet: Hashable, Sendable, Codable {
     {
         var set = try resolve(security, lastCapability: lastCapability)
         if let bounding = processBounding() { set.bits &= bounding.bits }
+        // berth enforces its device allowlist through the v1 devices controller only (v2 needs
+        // a BPF device program, not implemented): without it, CAP_MKNOD would let a container
+        // create and open host block devices, so it is withheld there.
+        if !security.privileged, case .v2 = Cgroup.detectLayout(), let mknod = number(of: "MKNOD") {
+            set.bits &= ~(UInt64(1) << UInt64(mknod))
+        }
         return set
     }
 
