@@ -144,4 +144,30 @@ import Testing
         #expect(state.exitCode == 0)
         #expect(state.restartCount == 0)
     }
+
+    @Test func cgroupLimitsAreWrittenBeforeTheProcessRuns() throws {
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        var spec = fixture.spec("exec sleep 1000")
+        spec.resources.memoryBytes = 64 << 20
+        spec.resources.cpuMillis = 500
+        spec.resources.pidsLimit = 33
+        let state = try fixture.runtime.run(id: id, spec: spec)
+        let pid = try #require(state.pid)
+        func read(_ path: String) -> String {
+            ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        switch Cgroup.detectLayout() {
+        case .v1(let mounts):
+            let memory = try #require(mounts["memory"])
+            #expect(read("\(memory)/berth/\(id)/memory.limit_in_bytes") == "67108864")
+            #expect(read("\(memory)/berth/\(id)/cgroup.procs").split(separator: "\n").contains("\(pid)"))
+            if let cpu = mounts["cpu"] { #expect(read("\(cpu)/berth/\(id)/cpu.cfs_quota_us") == "50000") }
+            if let pids = mounts["pids"] { #expect(read("\(pids)/berth/\(id)/pids.max") == "33") }
+        case .v2(let mount):
+            #expect(read("\(mount)/berth/\(id)/memory.max") == "67108864")
+            #expect(read("\(mount)/berth/\(id)/cpu.max") == "50000 100000")
+        }
+        try fixture.runtime.stop(id: id, graceMilliseconds: 100)
+    }
 }
