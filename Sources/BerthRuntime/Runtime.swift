@@ -91,6 +91,9 @@ public struct Runtime: Sendable {
         writeEnd.close()
         null.close()
         errorLog.close()
+        // The spawned process only forks the real supervisor off and exits.
+        var spawnedStatus: Int32 = 0
+        while waitpid(pid, &spawnedStatus, 0) < 0 && errno == EINTR {}
         var message: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while message.count < 65536 {
@@ -101,15 +104,10 @@ public struct Runtime: Sendable {
         }
         let text = String(decoding: message, as: UTF8.self)
         if text != "ok" {
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
             throw text.isEmpty
                 ? .setupFailed("supervisor exited without reporting (see \(paths.directory)/supervisor.err)")
                 : .reported(text)
         }
-        // The supervisor is now our child only nominally; reap it in the background is not
-        // possible without threads, so it is double-checked in state() instead. A zombie
-        // would remain until this process exits; CLIs are short-lived.
         return try state(id: id)
     }
 
@@ -207,8 +205,6 @@ public struct Runtime: Sendable {
             var entry = pollfd(fd: pidfd.rawValue, events: Int16(POLLIN), revents: 0)
             _ = poll(&entry, 1, 10_000)
             pidfd.close()
-            var status: Int32 = 0
-            _ = waitpid(pid, &status, WNOHANG)  // reaps it if this process started it
         }
         return try self.state(id: id)
     }

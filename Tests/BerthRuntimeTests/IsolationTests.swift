@@ -202,8 +202,11 @@ import Testing
         let id = fixture.newID()
         let state = try fixture.runtime.run(id: id, spec: fixture.spec("exec sleep 1000"))
         let supervisor = try #require(state.supervisorPid)
-        #expect(getsid(supervisor) == supervisor)
+        // Its own session, and not a child of this process (the CLI stand-in here).
         #expect(getsid(supervisor) != getsid(0))
+        let stat = try String(contentsOfFile: "/proc/\(supervisor)/stat", encoding: .utf8)
+        let parent = stat.split(separator: ")").last?.split(separator: " ").dropFirst().first
+        #expect(parent != nil && parent != Substring(String(getpid())))
         try fixture.runtime.stop(id: id, graceMilliseconds: 500)
     }
 
