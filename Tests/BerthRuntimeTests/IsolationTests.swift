@@ -163,6 +163,17 @@ import Testing
         #expect(try fixture.runtime.logs(id: id).map(\.log) != ["1\n"])
     }
 
+    @Test func initProcessKeepsNoSupervisorDescriptors() throws {
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        var spec = fixture.spec("exec sleep 1000")
+        spec.initProcess = true
+        let state = try fixture.runtime.run(id: id, spec: spec)
+        let pid = try #require(state.pid)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").isEmpty)
+        try fixture.runtime.stop(id: id, graceMilliseconds: 2000)
+    }
+
     @Test func execJoinsTheContainerAndPropagatesExitCodes() throws {
         let fixture = try Fixture()
         let id = fixture.newID()
