@@ -10,7 +10,10 @@ public struct BerthCommand: AsyncParsableCommand {
         commandName: "berth",
         abstract: "Bring compose stacks up and down with berth's own container runtime.",
         subcommands: [
-            ConfigCommand.self
+            ConfigCommand.self,
+            ImageCommand.self,
+            ImagesCommand.self,
+            ContainerCommand.self,
         ]
     )
 
