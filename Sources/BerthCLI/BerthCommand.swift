@@ -5,7 +5,7 @@ public struct BerthCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "berth",
         abstract: "Bring compose stacks up and down with berth's own container runtime.",
-        subcommands: []
+        subcommands: [ImageCommand.self, ImagesCommand.self]
     )
 
     public init() {}
