@@ -44,12 +44,13 @@ let package = Package(
             dependencies: ["BerthSystem", "CSeccomp", "CCap"]
         ),
         .target(name: "BerthNetwork", dependencies: ["BerthSystem"]),
+        .target(name: "BerthState", dependencies: ["BerthSystem"]),
 
         .target(
             name: "BerthCLI",
             dependencies: [
                 "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthImage",
-                "BerthRuntime", "BerthNetwork",
+                "BerthRuntime", "BerthNetwork", "BerthState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +63,7 @@ let package = Package(
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
+        .testTarget(name: "BerthStateTests", dependencies: ["BerthState"]),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
     ]
 )

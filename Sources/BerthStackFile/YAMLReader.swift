@@ -25,8 +25,9 @@ public enum YAMLReader {
                 .error("not-text", "the file contains NUL bytes and is not YAML text", at: start))
         }
         let root: Yams.Node?
+        let parser: Parser
         do {
-            let parser = try Parser(yaml: text)
+            parser = try Parser(yaml: text)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             throw DiagnosticsError(diagnostic(for: error, file: file))
@@ -35,7 +36,10 @@ public enum YAMLReader {
         }
         guard let root else { return nil }
         var converter = Converter(file: file)
-        return try converter.convert(root, path: .root)
+        // The parser owns the anchors the converter memoises by identity: keep it alive.
+        return try withExtendedLifetime(parser) { () throws(DiagnosticsError) in
+            try converter.convert(root, path: .root)
+        }
     }
 
     static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
@@ -72,8 +76,35 @@ public enum YAMLReader {
     private struct Converter {
         let file: String
         var budget = YAMLReader.maximumExpandedNodes
+        /// Anchored nodes already converted, with their expanded size: an alias costs its
+        /// size against the budget without being walked again, so a bomb is refused after
+        /// a handful of steps instead of billions.
+        var anchored: [ObjectIdentifier: (node: Node, size: Int)] = [:]
 
         init(file: String) { self.file = file }
+
+        static func anchor(of node: Yams.Node) -> Anchor? {
+            switch node {
+            case .scalar(let s): return s.anchor
+            case .sequence(let s): return s.anchor
+            case .mapping(let m): return m.anchor
+            case .alias: return nil
+            }
+        }
+
+        mutating func convert(_ node: Yams.Node, path: KeyPath) throws(DiagnosticsError) -> Node {
+            guard let anchor = Self.anchor(of: node) else { return try convertFresh(node, path: path) }
+            let id = ObjectIdentifier(anchor)
+            if let (converted, size) = anchored[id] {
+                budget -= size - 1
+                try spend(node.mark)
+                return converted
+            }
+            let before = budget
+            let converted = try convertFresh(node, path: path)
+            anchored[id] = (converted, before - budget)
+            return converted
+        }
 
         func location(_ mark: Mark?) -> SourceLocation {
             SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
@@ -101,7 +132,7 @@ public enum YAMLReader {
                     hint: "compose files support only the !reset and !override tags"))
         }
 
-        mutating func convert(_ node: Yams.Node, path: KeyPath) throws(DiagnosticsError) -> Node {
+        mutating func convertFresh(_ node: Yams.Node, path: KeyPath) throws(DiagnosticsError) -> Node {
             try spend(node.mark)
             switch node {
             case .scalar(let s):

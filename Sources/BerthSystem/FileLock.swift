@@ -16,3 +16,16 @@ extension FileDescriptor {
         try retryingOnInterrupt("flock", "\(rawValue), LOCK_UN") { flock(rawValue, LOCK_UN) }
     }
 }
+
+extension FileDescriptor {
+    /// Tries to take an exclusive `flock` without waiting; false when someone else holds it.
+    public func tryLockExclusive() throws(SystemCallError) -> Bool {
+        while true {
+            if flock(rawValue, LOCK_EX | LOCK_NB) == 0 { return true }
+            let err = Errno.current
+            if err == .interrupted { continue }
+            if err.rawValue == EWOULDBLOCK { return false }
+            throw SystemCallError("flock", "\(rawValue), LOCK_EX|LOCK_NB", errno: err)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Module BerthModel: see docs/architecture.md.

@@ -1,0 +1,53 @@
+import BerthDiagnostics
+import BerthStackFile
+
+/// A resource limit: one number for both soft and hard, or both given separately.
+public struct Ulimit: Hashable, Sendable {
+    public var soft: Int
+    public var hard: Int
+    /// Whether it was written as one number, kept so output stays in the user's form.
+    public var single: Bool
+
+    static let names: Set<String> = [
+        "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio",
+        "rttime", "sigpending", "stack", "as",
+    ]
+
+    static func parseAll(_ node: Node, _ path: KeyPath, _ ctx: ParseContext) -> [String: Ulimit]? {
+        guard let m = ctx.mapping(node, path) else { return nil }
+        var out: [String: Ulimit] = [:]
+        for e in m.entries {
+            let p = path.appending(e.key)
+            guard names.contains(e.key) else {
+                ctx.error(
+                    "invalid-value", "unknown ulimit '\(e.key)'", at: e.keyLocation, p,
+                    hint: Suggestions.hint(for: e.key, in: names.sorted())
+                        ?? "ulimits are named like setrlimit's resources: nofile, nproc, core, ...")
+                continue
+            }
+            if e.value.scalar != nil {
+                if let v = ctx.int(e.value, p, min: -1) { out[e.key] = Ulimit(soft: v, hard: v, single: true) }
+                continue
+            }
+            guard let lim = ctx.mapping(e.value, p) else { continue }
+            ctx.checkKeys(lim, p, allowed: ["soft", "hard"], what: "a ulimit")
+            guard let sn = lim["soft"], let hn = lim["hard"] else {
+                ctx.error(
+                    "missing-key", "ulimit '\(e.key)' needs both 'soft' and 'hard'", at: e.value.location, p)
+                continue
+            }
+            guard let s = ctx.int(sn, p.appending("soft"), min: -1), let h = ctx.int(hn, p.appending("hard"), min: -1)
+            else { continue }
+            if h != -1, s == -1 || s > h {
+                ctx.error(
+                    "invalid-value", "ulimit '\(e.key)' has soft limit \(s) above hard limit \(h)", at: sn.location,
+                    p.appending("soft"), hint: "the soft limit must not exceed the hard limit")
+                continue
+            }
+            out[e.key] = Ulimit(soft: s, hard: h, single: false)
+        }
+        return out
+    }
+
+    var canonical: Value { single ? .int(soft) : .map(["soft": .int(soft), "hard": .int(hard)]) }
+}
