@@ -153,9 +153,8 @@ final class LayerUnpacker {
     }
 
     private func removeExisting(_ name: String, in parent: FileDescriptor, entry: String) throws {
-        // A replaced directory may be the cached parent of later entries.
-        cached?.descriptor.close()
-        cached = nil
+        // The cache only ever holds `parent` itself, never something below `name`, so it
+        // stays valid: later entries below a replaced `name` are resolved afresh.
         try DirectoryTree.remove(name, in: parent)
     }
 

@@ -170,3 +170,13 @@ enum SampleRootfs {
             ])
     }
 }
+
+extension Files {
+    /// Extended attributes of `path` (not following a final symlink).
+    static func extendedAttributes(_ path: String) throws -> [String: [UInt8]] {
+        let (parent, name) = DirectoryTree.split(path)
+        let directory = try FileDescriptor.open(parent, DirectoryTree.directoryFlags)
+        defer { directory.close() }
+        return Dictionary(try directory.extendedAttributesAt(name).map { ($0.0, $0.1) }) { $1 }
+    }
+}
