@@ -161,7 +161,12 @@ enum SampleRootfs {
         try make(at: rootfs)
         try Tool.succeed("/usr/bin/umoci", ["init", "--layout", layout])
         try Tool.succeed("/usr/bin/umoci", ["new", "--image", "\(layout):\(tag)"])
-        try Tool.succeed("/usr/bin/umoci", ["insert", "--image", "\(layout):\(tag)", rootfs, "/"])
+        // `umoci insert` (0.4.7) truncates the last entry of the layer it writes; unpack +
+        // repack produces a well-formed one.
+        let bundle = "\(scratch)/bundle-\(tag)"
+        try Tool.succeed("/usr/bin/umoci", ["unpack", "--image", "\(layout):\(tag)", bundle])
+        try Tool.succeed("/bin/cp", ["-a", "\(rootfs)/.", "\(bundle)/rootfs/"])
+        try Tool.succeed("/usr/bin/umoci", ["repack", "--image", "\(layout):\(tag)", bundle])
         try Tool.succeed(
             "/usr/bin/umoci",
             [
