@@ -66,7 +66,9 @@ final class BlobDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         guard status == 200 || status == 206 else {
             throw RegistryClient.httpError(status, data: Data(), what: what, endpoint: client.endpoint)
         }
-        if received < descriptor.size { return .transient("connection closed after \(received) of \(descriptor.size) bytes") }
+        if received < descriptor.size {
+            return .transient("connection closed after \(received) of \(descriptor.size) bytes")
+        }
         return .complete(hasher.digest)
     }
 
@@ -130,7 +132,9 @@ final class BlobDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        if failure == nil, challenge == nil, status == 0 || status == 200 || status == 206, let error { failure = error }
+        if failure == nil, challenge == nil, status == 0 || status == 200 || status == 206, let error {
+            failure = error
+        }
         continuation?.resume()
         continuation = nil
     }

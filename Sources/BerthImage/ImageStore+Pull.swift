@@ -1,10 +1,11 @@
+import BerthSystem
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
-import Foundation
 
 extension ImageStore {
     /// Pulls `reference` from its registry: resolves an index to linux/amd64, downloads the
@@ -15,7 +16,8 @@ extension ImageStore {
             let client = RegistryClient(
                 endpoint: RegistryEndpoint(reference, insecureRegistries: options.insecureRegistries), options: options)
             let what = reference.description
-            var fetched = try await client.manifest(reference.digest?.description ?? reference.tag ?? "latest", what: what)
+            var fetched = try await client.manifest(
+                reference.digest?.description ?? reference.tag ?? "latest", what: what)
             if let expected = reference.digest, fetched.digest != expected {
                 throw ImageError.digestMismatch(what: "manifest of \(what)", expected: expected, actual: fetched.digest)
             }
@@ -24,7 +26,8 @@ extension ImageStore {
                 let chosen = try index.linuxAMD64(reference: what)
                 fetched = try await client.manifest(chosen.digest.description, what: "\(what) (linux/amd64)")
                 guard fetched.digest == chosen.digest else {
-                    throw ImageError.digestMismatch(what: "manifest of \(what) (linux/amd64)", expected: chosen.digest, actual: fetched.digest)
+                    throw ImageError.digestMismatch(
+                        what: "manifest of \(what) (linux/amd64)", expected: chosen.digest, actual: fetched.digest)
                 }
             }
             guard MediaType.manifests.contains(fetched.mediaType) else {
@@ -37,7 +40,8 @@ extension ImageStore {
             if blobs.contains(manifest.config.digest) {
                 configBytes = try blobs.read(manifest.config.digest, what: "config of \(what)")
             } else {
-                try await download(manifest.config, client: client, what: "config of \(what)", options: options, quiet: true)
+                try await download(
+                    manifest.config, client: client, what: "config of \(what)", options: options, quiet: true)
                 configBytes = try blobs.read(manifest.config.digest, what: "config of \(what)")
             }
             let missing = manifest.layers.filter { layer in
@@ -51,26 +55,34 @@ extension ImageStore {
                 var pending = missing[...]
                 var running = 0
                 while running < options.maxConcurrentDownloads, let next = pending.popFirst() {
-                    group.addTask { try await download(next, client: client, what: "layer \(next.digest) of \(what)", options: options) }
+                    group.addTask {
+                        try await download(
+                            next, client: client, what: "layer \(next.digest) of \(what)", options: options)
+                    }
                     running += 1
                 }
                 while try await group.next() != nil {
                     if let next = pending.popFirst() {
-                        group.addTask { try await download(next, client: client, what: "layer \(next.digest) of \(what)", options: options) }
+                        group.addTask {
+                            try await download(
+                                next, client: client, what: "layer \(next.digest) of \(what)", options: options)
+                        }
                     }
                 }
             }
             for layer in manifest.layers { options.progress(.unpacking(layer.digest)) }
             var names = [reference]
             if reference.digest != nil, reference.tag != nil {
-                names.append(ImageReference(domain: reference.domain, path: reference.path, tag: nil, digest: reference.digest))
+                names.append(
+                    ImageReference(domain: reference.domain, path: reference.path, tag: nil, digest: reference.digest))
             }
             return try commit(manifestBytes: fetched.bytes, configBytes: configBytes, references: names, what: what)
         }
     }
 
     /// The stored image, pulled first if `policy` says so.
-    public func ensure(_ reference: ImageReference, policy: PullPolicy, options: PullOptions = PullOptions()) async throws
+    public func ensure(_ reference: ImageReference, policy: PullPolicy, options: PullOptions = PullOptions())
+        async throws
         -> StoredImage
     {
         switch policy {

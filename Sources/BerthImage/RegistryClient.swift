@@ -27,7 +27,8 @@ actor RegistryClient {
     var currentAuthorization: String? { authorization }
 
     /// Fetches a manifest or index by tag or digest; returns bytes, media type and digest.
-    func manifest(_ reference: String, what: String) async throws -> (bytes: [UInt8], mediaType: String, digest: Digest) {
+    func manifest(_ reference: String, what: String) async throws -> (bytes: [UInt8], mediaType: String, digest: Digest)
+    {
         var request = URLRequest(url: try endpoint.manifestURL(reference))
         request.setValue(RegistryClient.manifestAccept, forHTTPHeaderField: "Accept")
         let (data, response) = try await send(request, what: what)
@@ -46,7 +47,8 @@ actor RegistryClient {
         }
         if mediaType == MediaType.dockerSchema1 || probe.schemaVersion == 1 {
             throw ImageError.unsupportedMediaType(
-                MediaType.dockerSchema1, what: "\(what) (docker schema 1 manifests are deprecated; the registry must serve schema 2 or OCI)")
+                MediaType.dockerSchema1,
+                what: "\(what) (docker schema 1 manifests are deprecated; the registry must serve schema 2 or OCI)")
         }
         return (bytes, mediaType, Digest.of(bytes))
     }
@@ -85,13 +87,15 @@ actor RegistryClient {
 
     /// Handles a 401: fetches an anonymous bearer token from the challenge's realm.
     func authenticate(_ response: HTTPURLResponse, what: String) async throws {
-        guard let header = response.value(forHTTPHeaderField: "WWW-Authenticate"), let challenge = AuthChallenge(header: header)
+        guard let header = response.value(forHTTPHeaderField: "WWW-Authenticate"),
+            let challenge = AuthChallenge(header: header)
         else {
             throw ImageError.registry("\(what): \(endpoint.domain) answered 401 without a WWW-Authenticate challenge")
         }
         guard challenge.scheme == "bearer", let realm = challenge.parameters["realm"] else {
             throw ImageError.registry(
-                "\(what): \(endpoint.domain) wants \(challenge.scheme) authentication; berth pulls anonymously or with bearer tokens only")
+                "\(what): \(endpoint.domain) wants \(challenge.scheme) authentication; berth pulls anonymously or with bearer tokens only"
+            )
         }
         guard var components = URLComponents(string: realm) else {
             throw ImageError.registry("\(what): token realm \"\(realm)\" is not a URL")
@@ -101,12 +105,15 @@ actor RegistryClient {
         let scope = challenge.parameters["scope"] ?? "repository:\(endpoint.repository):pull"
         query.append(URLQueryItem(name: "scope", value: scope))
         components.queryItems = query
-        guard let url = components.url else { throw ImageError.registry("\(what): token realm \"\(realm)\" is not a URL") }
+        guard let url = components.url else {
+            throw ImageError.registry("\(what): token realm \"\(realm)\" is not a URL")
+        }
         let (data, tokenResponse) = try await session.data(for: URLRequest(url: url))
         guard let http = tokenResponse as? HTTPURLResponse, http.statusCode == 200 else {
             let status = (tokenResponse as? HTTPURLResponse)?.statusCode ?? 0
             throw ImageError.registry(
-                "\(what): token endpoint \(realm) refused an anonymous token (HTTP \(status)); the repository may be private or not exist")
+                "\(what): token endpoint \(realm) refused an anonymous token (HTTP \(status)); the repository may be private or not exist"
+            )
         }
         struct TokenResponse: Decodable {
             var token: String?
@@ -130,8 +137,11 @@ actor RegistryClient {
     static func isTransient(status: Int) -> Bool { status == 429 || (500...599).contains(status) }
 
     static func isTransient(_ error: URLError) -> Bool {
-        [.timedOut, .networkConnectionLost, .cannotConnectToHost, .notConnectedToInternet, .dnsLookupFailed, .cannotFindHost]
-            .contains(error.code)
+        [
+            .timedOut, .networkConnectionLost, .cannotConnectToHost, .notConnectedToInternet, .dnsLookupFailed,
+            .cannotFindHost,
+        ]
+        .contains(error.code)
     }
 
     static func backoff(_ attempt: Int) async throws {

@@ -19,7 +19,9 @@ struct RegistryEndpoint: Sendable {
     func blobURL(_ digest: Digest) throws -> URL { try url("/v2/\(repository)/blobs/\(digest)") }
 
     private func url(_ path: String) throws -> URL {
-        guard let url = URL(string: base + path) else { throw ImageError.registry("cannot form a URL from \(base)\(path)") }
+        guard let url = URL(string: base + path) else {
+            throw ImageError.registry("cannot form a URL from \(base)\(path)")
+        }
         return url
     }
 

@@ -11,13 +11,18 @@ import Testing
         try SampleRootfs.makeOCILayout(scratch.file("layout"), tag: "1", scratch: scratch.path)
         let archive = scratch.file("docker.tar")
         try Tool.succeed(
-            "/usr/bin/skopeo", ["copy", "--quiet", "oci:\(scratch.file("layout")):1", "docker-archive:\(archive):example.com/team/busybox:1"])
+            "/usr/bin/skopeo",
+            [
+                "copy", "--quiet", "oci:\(scratch.file("layout")):1",
+                "docker-archive:\(archive):example.com/team/busybox:1",
+            ])
         let store = ImageStore(root: scratch.file("root"))
         let loaded = try store.load(from: archive)
         #expect(loaded.map(\.references) == [[try ImageReference(parsing: "example.com/team/busybox:1")]])
         let image = try store.image(for: try ImageReference(parsing: "example.com/team/busybox:1"))
         #expect(image.config.command == ["sh"])
-        #expect(try Files.read("\(try #require(image.layerDirectories.last))/var/www/index.html") == "hello from berth\n")
+        #expect(
+            try Files.read("\(try #require(image.layerDirectories.last))/var/www/index.html") == "hello from berth\n")
         try store.verify(image)
     }
 
@@ -27,7 +32,8 @@ import Testing
         try SampleRootfs.makeOCILayout(scratch.file("layout"), tag: "1", scratch: scratch.path)
         let archive = scratch.file("oci.tar")
         try Tool.succeed(
-            "/usr/bin/skopeo", ["copy", "--quiet", "oci:\(scratch.file("layout")):1", "oci-archive:\(archive):localhost/app:2"])
+            "/usr/bin/skopeo",
+            ["copy", "--quiet", "oci:\(scratch.file("layout")):1", "oci-archive:\(archive):localhost/app:2"])
         let store = ImageStore(root: scratch.file("root"))
         let fromArchive = try store.load(from: archive)
         #expect(fromArchive.first?.references == [try ImageReference(parsing: "localhost/app:2")])

@@ -8,7 +8,9 @@ import Testing
         #expect(reference.description == "docker.io/library/busybox:latest")
         #expect(reference.familiarRepository == "busybox")
         #expect(try ImageReference(parsing: "user/app:2").description == "docker.io/user/app:2")
-        #expect(try ImageReference(parsing: "index.docker.io/library/alpine").description == "docker.io/library/alpine:latest")
+        #expect(
+            try ImageReference(parsing: "index.docker.io/library/alpine").description
+                == "docker.io/library/alpine:latest")
     }
 
     @Test func registryWithPortKeepsItsHostAndTag() throws {
@@ -31,7 +33,9 @@ import Testing
     }
 
     @Test func invalidNamesAreRejectedWithTheReason() {
-        #expect { try ImageReference(parsing: "Busybox") } throws: { "\($0)".contains("repository component \"Busybox\"") }
+        #expect { try ImageReference(parsing: "Busybox") } throws: {
+            "\($0)".contains("repository component \"Busybox\"")
+        }
         #expect { try ImageReference(parsing: "busybox:") } throws: { "\($0)".contains("tag \"\"") }
         #expect { try ImageReference(parsing: "busybox@sha256:12") } throws: { "\($0)".contains("invalid digest") }
         #expect { try ImageReference(parsing: "") } throws: { "\($0)".contains("empty") }
@@ -53,7 +57,9 @@ import Testing
     @Test func bearerChallengesParseRealmServiceAndScope() throws {
         let challenge = try #require(
             AuthChallenge(
-                header: #"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/busybox:pull""#))
+                header:
+                    #"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/busybox:pull""#
+            ))
         #expect(challenge.scheme == "bearer")
         #expect(challenge.parameters["realm"] == "https://auth.docker.io/token")
         #expect(challenge.parameters["service"] == "registry.docker.io")

@@ -16,9 +16,10 @@ import Testing
         try SampleRootfs.make(at: scratch.file("rootfs"))
         let store = ImageStore(root: scratch.file("root"))
         var changes: [ImageChange] = []
-        for text in [#"CMD ["sh", "-c", "echo hi"]"#, "ENV A=1 B=two", "WORKDIR /var/www", "USER nobody", "EXPOSE 80 53/udp",
-            "ENTRYPOINT /bin/init"]
-        {
+        for text in [
+            #"CMD ["sh", "-c", "echo hi"]"#, "ENV A=1 B=two", "WORKDIR /var/www", "USER nobody", "EXPOSE 80 53/udp",
+            "ENTRYPOINT /bin/init",
+        ] {
             changes += try ImageChange.parse(text)
         }
         let imported = try store.importRootfs(
@@ -43,7 +44,9 @@ import Testing
     }
 
     @Test func unsupportedChangesAreRefusedNamingTheInstruction() {
-        #expect { try ImageChange.parse("RUN rm -rf /") } throws: { "\($0)".contains("unsupported instruction \"RUN\"") }
+        #expect { try ImageChange.parse("RUN rm -rf /") } throws: {
+            "\($0)".contains("unsupported instruction \"RUN\"")
+        }
         #expect { try ImageChange.parse("WORKDIR relative") } throws: { "\($0)".contains("absolute") }
         #expect { try ImageChange.parse(#"CMD ["sh""#) } throws: { "\($0)".contains("JSON array") }
         #expect { try ImageChange.parse("EXPOSE http") } throws: { "\($0)".contains("\"http\"") }
@@ -67,7 +70,8 @@ import Testing
         try SampleRootfs.make(at: scratch.file("rootfs"))
         let store = ImageStore(root: scratch.file("root"))
         let image = try store.importRootfs(
-            from: scratch.file("rootfs"), as: [try ImageReference(parsing: "corrupt")], compression: LayerCompression.none)
+            from: scratch.file("rootfs"), as: [try ImageReference(parsing: "corrupt")],
+            compression: LayerCompression.none)
         let manifest = try store.loadManifest(image.manifestDigest)
         let layer = try #require(manifest.layers.first)
         let blobPath = store.blobs.path(layer.digest)
@@ -96,7 +100,8 @@ import Testing
         let used = Mutex<Set<Digest>>([])
         let store = ImageStore(root: scratch.file("root")) { digest in used.withLock { $0.contains(digest) } }
         let image = try store.importRootfs(
-            from: scratch.file("rootfs"), as: [try ImageReference(parsing: "app:1"), try ImageReference(parsing: "app:2")])
+            from: scratch.file("rootfs"),
+            as: [try ImageReference(parsing: "app:1"), try ImageReference(parsing: "app:2")])
         used.withLock { _ = $0.insert(image.manifestDigest) }
         // Another name still points at the image: untagging is fine.
         try store.remove("app:1")
@@ -133,15 +138,21 @@ import Testing
         defer { scratch.remove() }
         try SampleRootfs.makeOCILayout(scratch.file("layout"), tag: "1", scratch: scratch.path)
         let store = ImageStore(root: scratch.file("root"))
-        let existing = try store.importRootfs(from: scratch.file("rootfs-1"), as: [try ImageReference(parsing: "existing")])
+        let existing = try store.importRootfs(
+            from: scratch.file("rootfs-1"), as: [try ImageReference(parsing: "existing")])
         // Corrupt one layer blob in the layout: the load must fail before naming anything.
-        let index = try JSON.decode(ManifestIndex.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: scratch.file("layout/index.json")))), what: "index")
+        let index = try JSON.decode(
+            ManifestIndex.self,
+            from: Array(try Data(contentsOf: URL(fileURLWithPath: scratch.file("layout/index.json")))), what: "index")
         let manifestDigest = try #require(index.manifests.first).digest
         let manifest = try JSON.decode(
-            Manifest.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: scratch.file("layout/blobs/sha256/\(manifestDigest.hex)")))),
+            Manifest.self,
+            from: Array(
+                try Data(contentsOf: URL(fileURLWithPath: scratch.file("layout/blobs/sha256/\(manifestDigest.hex)")))),
             what: "manifest")
         let layer = try #require(manifest.layers.last)
-        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: scratch.file("layout/blobs/sha256/\(layer.digest.hex)"))))
+        var bytes = Array(
+            try Data(contentsOf: URL(fileURLWithPath: scratch.file("layout/blobs/sha256/\(layer.digest.hex)"))))
         bytes[bytes.count / 2] ^= 0xff
         try Data(bytes).write(to: URL(fileURLWithPath: scratch.file("layout/blobs/sha256/\(layer.digest.hex)")))
         try Tool.succeed("/usr/bin/umoci", ["tag", "--image", "\(scratch.file("layout")):1", "localhost/broken:1"])

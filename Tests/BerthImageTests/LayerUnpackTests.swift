@@ -14,7 +14,8 @@ import Testing
         defer { scratch.remove() }
         let layer = scratch.file("layer")
         try Files.makeDirectory(layer)
-        var script = TarEntry(path: "usr/bin/tool", kind: .regular, mode: 0o4750, uid: 1000, gid: 50, modificationSeconds: 1_600_000_000)
+        var script = TarEntry(
+            path: "usr/bin/tool", kind: .regular, mode: 0o4750, uid: 1000, gid: 50, modificationSeconds: 1_600_000_000)
         script.extendedAttributes = [.init(name: "trusted.berth.test", value: Array("value".utf8))]
         let device = TarEntry(path: "dev/null", kind: .characterDevice, mode: 0o666, deviceMajor: 1, deviceMinor: 3)
         let bytes = try TarBuilder.tar([
@@ -74,7 +75,8 @@ import Testing
         let deep = (0..<12).map { "directory-\($0)" }.joined(separator: "/")
         let longName = deep + "/" + String(repeating: "n", count: 120) + "-ünïcode"
         try TarBuilder.unpack(
-            try TarBuilder.tar([TarBuilder.file(longName, "long"), TarBuilder.symlink("short", to: longName)]), into: layer)
+            try TarBuilder.tar([TarBuilder.file(longName, "long"), TarBuilder.symlink("short", to: longName)]),
+            into: layer)
         #expect(try Files.read("\(layer)/\(longName)") == "long")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(layer)/short") == longName)
 

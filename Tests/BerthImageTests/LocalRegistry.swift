@@ -54,7 +54,9 @@ final class LocalRegistry {
     func push(layout: String, tag: String, as name: String, extra: [String] = []) throws {
         try Tool.succeed(
             "/usr/bin/skopeo",
-            ["copy", "--quiet", "--dest-tls-verify=false"] + extra + ["oci:\(layout):\(tag)", "docker://\(host)/\(name)"])
+            ["copy", "--quiet", "--dest-tls-verify=false"] + extra + [
+                "oci:\(layout):\(tag)", "docker://\(host)/\(name)",
+            ])
     }
 
     private func waitUntilReady() throws {

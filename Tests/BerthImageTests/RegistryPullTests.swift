@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 import Synchronization
 import Testing
 
 @testable import BerthImage
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Pulls from Debian's docker-registry started on 127.0.0.1 by each test; images pushed with
 /// skopeo from OCI layouts built by umoci.
@@ -18,13 +19,15 @@ import Testing
         try SampleRootfs.makeOCILayout(scratch.file("layout"), tag: "1", scratch: scratch.path)
         try registry.push(layout: scratch.file("layout"), tag: "1", as: "busybox:1")
         let expectedDigest = try Tool.succeed(
-            "/usr/bin/skopeo", ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://\(registry.host)/busybox:1"]
+            "/usr/bin/skopeo",
+            ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", "docker://\(registry.host)/busybox:1"]
         ).trimmingCharacters(in: .whitespacesAndNewlines)
 
         let events = Mutex<[PullEvent]>([])
         let store = ImageStore(root: scratch.file("root"))
         let reference = try ImageReference(parsing: "\(registry.host)/busybox:1")
-        let image = try await store.pull(reference, options: PullOptions(progress: { event in events.withLock { $0.append(event) } }))
+        let image = try await store.pull(
+            reference, options: PullOptions(progress: { event in events.withLock { $0.append(event) } }))
         #expect(image.manifestDigest.description == expectedDigest)
         #expect(image.config.command == ["sh"])
         #expect(image.config.environment.contains("GREETING=hello"))
@@ -42,7 +45,8 @@ import Testing
         #expect(try store.image(for: byDigest).manifestDigest == image.manifestDigest)
         // Pulling again finds every layer stored.
         events.withLock { $0.removeAll() }
-        _ = try await store.pull(byDigest, options: PullOptions(progress: { event in events.withLock { $0.append(event) } }))
+        _ = try await store.pull(
+            byDigest, options: PullOptions(progress: { event in events.withLock { $0.append(event) } }))
         #expect(events.withLock { $0.allSatisfy { if case .layerStarted = $0 { false } else { true } } })
         #expect(try await store.ensure(reference, policy: .missing).manifestDigest == image.manifestDigest)
     }

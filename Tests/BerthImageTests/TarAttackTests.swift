@@ -24,7 +24,8 @@ import Testing
 
     @Test func dotDotEntryThatClimbsOutOfTheLayerIsRefused() throws {
         try expectRefused([TarBuilder.file("../evil", "x")], entry: "../evil", reason: "escapes the layer directory")
-        try expectRefused([TarBuilder.file("a/../../evil", "x")], entry: "a/../../evil", reason: "escapes the layer directory")
+        try expectRefused(
+            [TarBuilder.file("a/../../evil", "x")], entry: "a/../../evil", reason: "escapes the layer directory")
     }
 
     @Test func absolutePathsAreNormalisedIntoTheLayer() throws {
@@ -55,7 +56,9 @@ import Testing
         try Files.makeDirectory(layer)
         try Files.write(scratch.file("victim"), "original")
         try TarBuilder.unpack(
-            try TarBuilder.tar([TarBuilder.symlink("victim", to: scratch.file("victim")), TarBuilder.file("victim", "replaced")]),
+            try TarBuilder.tar([
+                TarBuilder.symlink("victim", to: scratch.file("victim")), TarBuilder.file("victim", "replaced"),
+            ]),
             into: layer)
         #expect(try Files.read(scratch.file("victim")) == "original")
         #expect(try Files.read("\(layer)/victim") == "replaced")

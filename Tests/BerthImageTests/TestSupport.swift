@@ -105,7 +105,9 @@ enum TarBuilder {
 /// Runs a tool to completion with a deadline; returns its exit status and combined output.
 enum Tool {
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 120)
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 120
+    )
         throws -> (status: Int32, output: String)
     {
         let process = Process()
@@ -136,7 +138,8 @@ enum Tool {
     static func succeed(_ executable: String, _ arguments: [String]) throws -> String {
         let result = try run(executable, arguments)
         guard result.status == 0 else {
-            throw ImageError.registry("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.output)")
+            throw ImageError.registry(
+                "\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.output)")
         }
         return result.output
     }
@@ -150,7 +153,8 @@ enum SampleRootfs {
         for applet in ["sh", "ls", "cat", "echo"] {
             try Tool.succeed("/bin/ln", ["-s", "busybox", "\(path)/bin/\(applet)"])
         }
-        try Files.write("\(path)/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n")
+        try Files.write(
+            "\(path)/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n")
         try Files.write("\(path)/var/www/index.html", "hello from berth\n")
         try Tool.succeed("/bin/ln", ["\(path)/etc/passwd", "\(path)/etc/passwd.hardlink"])
     }
@@ -171,7 +175,8 @@ enum SampleRootfs {
             "/usr/bin/umoci",
             [
                 "config", "--image", "\(layout):\(tag)", "--config.cmd", "sh", "--config.env", "GREETING=hello",
-                "--config.workingdir", "/var/www", "--config.exposedports", "8080/tcp", "--config.label", "org.example=yes",
+                "--config.workingdir", "/var/www", "--config.exposedports", "8080/tcp", "--config.label",
+                "org.example=yes",
             ])
     }
 }

@@ -16,10 +16,14 @@ struct ImageImportCommand: AsyncParsableCommand {
 
     @Option(
         name: [.customShort("c"), .long],
-        help: ArgumentHelp("Dockerfile instruction to apply: CMD, ENTRYPOINT, ENV, EXPOSE, USER, WORKDIR (repeatable).", valueName: "instruction"))
+        help: ArgumentHelp(
+            "Dockerfile instruction to apply: CMD, ENTRYPOINT, ENV, EXPOSE, USER, WORKDIR (repeatable).",
+            valueName: "instruction"))
     var change: [String] = []
 
-    @Option(help: ArgumentHelp("Layer compression when importing a directory (gzip, none; default gzip).", valueName: "kind"))
+    @Option(
+        help: ArgumentHelp(
+            "Layer compression when importing a directory (gzip, none; default gzip).", valueName: "kind"))
     var compression: String?
 
     func run() async throws {

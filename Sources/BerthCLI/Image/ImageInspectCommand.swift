@@ -3,7 +3,8 @@ import BerthImage
 import Foundation
 
 struct ImageInspectCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show an image's details as JSON.")
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Show an image's details as JSON.")
 
     @OptionGroup var rootOptions: RootOptions
 
@@ -50,7 +51,9 @@ struct ImageInspectCommand: AsyncParsableCommand {
         var outputs: [Output] = []
         for text in images {
             let image = try store.image(matching: text)
-            let tags = summaries.filter { $0.manifestDigest == image.manifestDigest }.compactMap { $0.reference?.description }
+            let tags = summaries.filter { $0.manifestDigest == image.manifestDigest }.compactMap {
+                $0.reference?.description
+            }
             let config = image.config
             outputs.append(
                 Output(

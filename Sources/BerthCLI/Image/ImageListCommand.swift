@@ -66,7 +66,8 @@ struct ImageListOptions: ParsableArguments {
             var lines = [["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]]
             for row in rows {
                 lines.append([
-                    row.Repository, row.Tag, String(row.ID.dropFirst(7).prefix(12)), RelativeTime.describe(row.Created, now: now),
+                    row.Repository, row.Tag, String(row.ID.dropFirst(7).prefix(12)),
+                    RelativeTime.describe(row.Created, now: now),
                     ByteCount.format(row.Size),
                 ])
             }
@@ -89,7 +90,10 @@ enum RelativeTime {
         let plain = ISO8601DateFormatter()
         guard let date = formatter.date(from: timestamp) ?? plain.date(from: timestamp) else { return "N/A" }
         let seconds = Int(now.timeIntervalSince(date))
-        let steps: [(Int, String)] = [(31_536_000, "year"), (2_592_000, "month"), (604_800, "week"), (86400, "day"), (3600, "hour"), (60, "minute")]
+        let steps: [(Int, String)] = [
+            (31_536_000, "year"), (2_592_000, "month"), (604_800, "week"), (86400, "day"), (3600, "hour"),
+            (60, "minute"),
+        ]
         for (size, name) in steps where seconds >= size {
             let count = seconds / size
             return "\(count) \(name)\(count == 1 ? "" : "s") ago"

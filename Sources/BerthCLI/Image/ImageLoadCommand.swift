@@ -8,7 +8,9 @@ struct ImageLoadCommand: AsyncParsableCommand {
 
     @OptionGroup var rootOptions: RootOptions
 
-    @Option(name: [.customShort("i"), .long], help: ArgumentHelp("Archive file or OCI layout directory.", valueName: "file"))
+    @Option(
+        name: [.customShort("i"), .long], help: ArgumentHelp("Archive file or OCI layout directory.", valueName: "file")
+    )
     var input: String
 
     func run() async throws {

@@ -20,7 +20,9 @@ struct ImageRemoveCommand: AsyncParsableCommand {
             let result = try store.remove(image, force: force)
             for name in result.removedReferences { print("Untagged: \(name)") }
             if result.removedBlobs > 0 || result.removedLayers > 0 {
-                print("Deleted: \(result.removedBlobs) blobs, \(result.removedLayers) layers (\(ByteCount.format(result.reclaimedBytes)))")
+                print(
+                    "Deleted: \(result.removedBlobs) blobs, \(result.removedLayers) layers (\(ByteCount.format(result.reclaimedBytes)))"
+                )
             }
         }
     }
@@ -36,7 +38,9 @@ struct ImagePruneCommand: AsyncParsableCommand {
         let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
         let result = try store.prune()
         for name in result.removedReferences { print("Deleted image: \(name)") }
-        print("Removed \(result.removedBlobs) blobs and \(result.removedLayers) layer directories; reclaimed \(ByteCount.format(result.reclaimedBytes))")
+        print(
+            "Removed \(result.removedBlobs) blobs and \(result.removedLayers) layer directories; reclaimed \(ByteCount.format(result.reclaimedBytes))"
+        )
     }
 }
 
