@@ -76,17 +76,20 @@ reset="rm -rf $work/out; mkdir -p $work/out"
 results="$work/results.tsv"
 : > "$results"
 
-measure() { # name, berth command, other tool label, other command
-    name=$1 berth_cmd=$2 other=$3 other_cmd=$4
+measure() { # name, berth command, then `-n label command` for each other tool
+    name=$1 berth_cmd=$2
+    shift 2
     if command -v hyperfine >/dev/null; then
+        set -- -n berth "$berth_cmd" "$@"
         hyperfine --style none --warmup 1 --runs "$RUNS" --prepare "$reset" \
-            --export-json "$work/$name.json" -n berth "$berth_cmd" -n "$other" "$other_cmd" >/dev/null
+            --export-json "$work/$name.json" "$@" >/dev/null
         jq -r --arg n "$name" '.results[] | [$n, .command, (.mean*1000|floor), (.stddev*1000|floor)] | @tsv' \
             "$work/$name.json" >> "$results"
     else
-        for label in berth "$other"; do
-            cmd=$berth_cmd
-            [ "$label" = berth ] || cmd=$other_cmd
+        set -- -n berth "$berth_cmd" "$@"
+        while [ $# -ge 3 ]; do
+            label=$2 cmd=$3
+            shift 3
             total=0 i=0
             while [ $i -lt "$RUNS" ]; do
                 sh -c "$reset"
@@ -101,15 +104,17 @@ measure() { # name, berth command, other tool label, other command
 }
 
 echo "== measuring ($RUNS runs each)"
-measure unpack "$BERTH --root $work/out image load -i $work/layout" \
-    "umoci unpack" "umoci unpack --image $work/layout:1 $work/out/bundle"
-measure load-oci-archive "$BERTH --root $work/out image load -i $work/image.tar" \
-    "skopeo copy" "skopeo copy --quiet oci-archive:$work/image.tar oci:$work/out/layout:1"
-measure pull "$BERTH --root $work/out image pull 127.0.0.1:$port/bench:1" \
-    "skopeo copy" "skopeo copy --quiet --src-tls-verify=false docker://127.0.0.1:$port/bench:1 oci:$work/out/layout:1"
+measure unpack "BERTH_ROOT=$work/out $BERTH image load -i $work/layout" \
+    -n "umoci unpack" "umoci unpack --image $work/layout:1 $work/out/bundle"
+measure load-oci-archive "BERTH_ROOT=$work/out $BERTH image load -i $work/image.tar" \
+    -n "skopeo copy" "skopeo copy --quiet oci-archive:$work/image.tar oci:$work/out/layout:1" \
+    -n "skopeo+umoci" "skopeo copy --quiet oci-archive:$work/image.tar oci:$work/out/layout:1 && umoci unpack --image $work/out/layout:1 $work/out/bundle"
+measure pull "BERTH_ROOT=$work/out $BERTH image pull 127.0.0.1:$port/bench:1" \
+    -n "skopeo copy" "skopeo copy --quiet --src-tls-verify=false docker://127.0.0.1:$port/bench:1 oci:$work/out/layout:1" \
+    -n "skopeo+umoci" "skopeo copy --quiet --src-tls-verify=false docker://127.0.0.1:$port/bench:1 oci:$work/out/layout:1 && umoci unpack --image $work/out/layout:1 $work/out/bundle"
 if command -v podman >/dev/null; then
-    measure pull-podman "$BERTH --root $work/out image pull 127.0.0.1:$port/bench:1" \
-        "podman pull" "podman --root $work/out/podman --runroot $work/out/podman-run --storage-driver vfs pull -q --tls-verify=false 127.0.0.1:$port/bench:1"
+    measure pull-podman "BERTH_ROOT=$work/out $BERTH image pull 127.0.0.1:$port/bench:1" \
+        -n "podman pull" "podman --root $work/out/podman --runroot $work/out/podman-run --storage-driver vfs pull -q --tls-verify=false 127.0.0.1:$port/bench:1"
 fi
 
 echo
@@ -129,4 +134,4 @@ echo "(ratio = tool time / berth time; above 1 means berth is faster)"
 echo
 echo "== peak memory (max RSS) of one berth pull"
 sh -c "$reset"
-/usr/bin/time -f "   %M kB max RSS, %e s" "$BERTH" --root "$work/out" image pull "127.0.0.1:$port/bench:1" >/dev/null
+/usr/bin/time -f "   %M kB max RSS, %e s" env BERTH_ROOT="$work/out" "$BERTH" image pull "127.0.0.1:$port/bench:1" >/dev/null
