@@ -55,7 +55,8 @@ final class BlobDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         if let challenge { return .unauthorized(challenge) }
         if let failure {
             if let error = failure as? URLError {
-                if RegistryClient.isTransient(error) {
+                // A connection dropped mid-body is worth resuming whatever libcurl calls it.
+                if RegistryClient.isTransient(error) || status == 200 || status == 206 {
                     return .transient(error.localizedDescription)
                 }
                 throw ImageError.registry("\(what): download failed: \(error.localizedDescription)")

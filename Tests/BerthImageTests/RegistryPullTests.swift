@@ -106,3 +106,30 @@ import Testing
         } throws: { "\($0)".contains("application/vnd.oci.image.layer.v1.tar+zstd") }
     }
 }
+
+extension RegistryPullTests {
+    @Test func cutDownloadsResumeWithRangeAndServerErrorsAreRetried() async throws {
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        let registry = try LocalRegistry()
+        defer { registry.stop() }
+        try SampleRootfs.makeOCILayout(scratch.file("layout"), tag: "1", scratch: scratch.path)
+        try registry.push(layout: scratch.file("layout"), tag: "1", as: "flaky:1")
+        let proxy = try FlakyProxy(upstreamPort: registry.port)
+        defer { proxy.stop() }
+
+        let events = Mutex<[PullEvent]>([])
+        let store = ImageStore(root: scratch.file("root"))
+        let image = try await store.pull(
+            try ImageReference(parsing: "\(proxy.host)/flaky:1"),
+            options: PullOptions(progress: { event in events.withLock { $0.append(event) } }))
+        #expect(proxy.log.withLock { $0.served503 })
+        let (cut, ranges) = proxy.log.withLock { ($0.cutBlobs, $0.rangeRequests) }
+        #expect(!cut.isEmpty)
+        #expect(!ranges.isEmpty)
+        #expect(events.withLock { $0.contains { if case .layerRetrying = $0 { true } else { false } } })
+        try store.verify(image)
+        #expect(
+            try Files.read("\(try #require(image.layerDirectories.last))/var/www/index.html") == "hello from berth\n")
+    }
+}
