@@ -11,7 +11,17 @@ import Synchronization
 /// manifest request gets a 503, the first full download of each blob is cut off halfway.
 /// Each connection carries one request (`Connection: close`).
 final class FlakyProxy: @unchecked Sendable {
+    /// What the proxy does wrong (or demands).
+    struct Behaviour: Sendable {
+        var failFirstManifest = true
+        var cutBlobs = true
+        /// Require `Authorization: Bearer <token>`, handing the token out at `/token`.
+        var bearerToken: String?
+    }
+
     struct Log {
+        var tokenRequests: [String] = []
+        var unauthorized = 0
         var cutBlobs: Set<String> = []
         var rangeRequests: [String] = []
         var served503 = false
@@ -25,8 +35,11 @@ final class FlakyProxy: @unchecked Sendable {
 
     var host: String { "127.0.0.1:\(port)" }
 
-    init(upstreamPort: UInt16) throws {
+    private let behaviour: Behaviour
+
+    init(upstreamPort: UInt16, behaviour: Behaviour = Behaviour()) throws {
         self.upstreamPort = upstreamPort
+        self.behaviour = behaviour
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -72,7 +85,22 @@ final class FlakyProxy: @unchecked Sendable {
         head =
             lines.filter { !$0.lowercased().hasPrefix("connection:") && !$0.isEmpty }.joined(separator: "\r\n")
             + "\r\nConnection: close\r\n\r\n"
-        if path.contains("/manifests/") {
+        if let token = behaviour.bearerToken {
+            if path.hasPrefix("/token") {
+                log.withLock { $0.tokenRequests.append(path) }
+                let body = #"{"token":"\#(token)"}"#
+                send(client, Array(FlakyProxy.response("200 OK", body: body).utf8))
+                return
+            }
+            guard lines.contains(where: { $0.lowercased() == "authorization: bearer \(token)" }) else {
+                log.withLock { $0.unauthorized += 1 }
+                let challenge =
+                    #"WWW-Authenticate: Bearer realm="http://127.0.0.1:\#(port)/token",service="berth-test""#
+                send(client, Array(FlakyProxy.response("401 Unauthorized", extra: challenge).utf8))
+                return
+            }
+        }
+        if behaviour.failFirstManifest && path.contains("/manifests/") {
             let first = log.withLock { log in
                 defer { log.served503 = true }
                 return !log.served503
@@ -85,7 +113,7 @@ final class FlakyProxy: @unchecked Sendable {
             }
         }
         guard let response = forward(Array(head.utf8)) else { return }
-        if path.contains("/blobs/") {
+        if behaviour.cutBlobs && path.contains("/blobs/") {
             if hasRange { log.withLock { $0.rangeRequests.append(path) } }
             let cut = !hasRange && log.withLock { log in log.cutBlobs.insert(path).inserted }
             if cut, let split = response.firstRange(of: Array("\r\n\r\n".utf8)) {
@@ -142,6 +170,13 @@ final class FlakyProxy: @unchecked Sendable {
             if n <= 0 { return }
             offset += n
         }
+    }
+
+    private static func response(_ status: String, extra: String? = nil, body: String = "") -> String {
+        var head = "HTTP/1.1 \(status)\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n"
+        if !body.isEmpty { head += "Content-Type: application/json\r\n" }
+        if let extra { head += extra + "\r\n" }
+        return head + "\r\n" + body
     }
 
     private static func loopback(port: UInt16) -> sockaddr_in {

@@ -133,3 +133,26 @@ extension RegistryPullTests {
             try Files.read("\(try #require(image.layerDirectories.last))/var/www/index.html") == "hello from berth\n")
     }
 }
+
+extension RegistryPullTests {
+    @Test func bearerChallengeIsAnsweredWithATokenFromTheRealm() async throws {
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        let registry = try LocalRegistry()
+        defer { registry.stop() }
+        try SampleRootfs.makeOCILayout(scratch.file("layout"), tag: "1", scratch: scratch.path)
+        try registry.push(layout: scratch.file("layout"), tag: "1", as: "private/app:1")
+        let proxy = try FlakyProxy(
+            upstreamPort: registry.port,
+            behaviour: .init(failFirstManifest: false, cutBlobs: false, bearerToken: "berth-secret"))
+        defer { proxy.stop() }
+        let store = ImageStore(root: scratch.file("root"))
+        let image = try await store.pull(try ImageReference(parsing: "\(proxy.host)/private/app:1"))
+        try store.verify(image)
+        let log = proxy.log.withLock { $0 }
+        #expect(log.unauthorized == 1)
+        #expect(log.tokenRequests.count == 1)
+        #expect(log.tokenRequests.first?.contains("scope=repository:private/app:pull") == true)
+        #expect(log.tokenRequests.first?.contains("service=berth-test") == true)
+    }
+}
