@@ -172,3 +172,19 @@ import Testing
         } throws: { "\($0)".contains("pull_policy is never") }
     }
 }
+
+extension ImageStoreTests {
+    @Test func missingLayerDirectoryIsReportedWhenTheRuntimeAsksForTheImage() throws {
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        try SampleRootfs.make(at: scratch.file("rootfs"))
+        let store = ImageStore(root: scratch.file("root"))
+        let image = try store.importRootfs(from: scratch.file("rootfs"), as: [try ImageReference(parsing: "gone")])
+        try DirectoryTree.remove(path: try #require(image.layerDirectories.first))
+        #expect {
+            try store.image(for: try ImageReference(parsing: "gone"))
+        } throws: { error in
+            "\(error)".contains("is not unpacked at") && "\(error)".contains("load or pull it again")
+        }
+    }
+}
