@@ -52,9 +52,7 @@ extension ImageStore {
                 switch Compression.sniff(Array(prefix[0..<got])) {
                 case .gzip: mediaType = MediaType.ociLayerGzip
                 case .none: mediaType = MediaType.ociLayer
-                case .zstd:
-                    throw ImageError.unsupportedMediaType(
-                        MediaType.ociLayerZstd, what: "\(path) (compress it with gzip or none)")
+                case .zstd: mediaType = MediaType.ociLayerZstd
                 }
                 let stored = try blobs.write(from: FileInputStream(file), expected: nil, what: path)
                 layer = Descriptor(mediaType: mediaType, digest: stored.digest, size: stored.size)

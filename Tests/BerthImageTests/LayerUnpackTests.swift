@@ -107,6 +107,24 @@ import Testing
         } throws: { "\($0)".contains("truncated") }
     }
 
+    @Test func zstdStreamsFromTheZstdToolDecompressAndTruncationIsReported() throws {
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 % 253) }
+        try Data(payload).write(to: URL(fileURLWithPath: scratch.file("plain")))
+        try Tool.succeed("/usr/bin/zstd", ["-q", "-3", scratch.file("plain"), "-o", scratch.file("plain.zst")])
+        let compressed = Array(try Data(contentsOf: URL(fileURLWithPath: scratch.file("plain.zst"))))
+        // Two concatenated frames decode as one stream.
+        let stream = try Compression.decompressing(
+            MemoryStream(compressed + compressed), mediaType: MediaType.ociLayerZstd)
+        #expect(try stream.readAll(limit: 1 << 20, what: "test") == payload + payload)
+        let truncated = try Compression.decompressing(
+            MemoryStream(Array(compressed.prefix(compressed.count - 10))), mediaType: MediaType.ociLayerZstd)
+        #expect {
+            _ = try truncated.readAll(limit: 1 << 20, what: "test")
+        } throws: { "\($0)".contains("truncated") }
+    }
+
     @Test func corruptTarHeadersAreReportedAsMalformed() throws {
         var bytes = try TarBuilder.tar([TarBuilder.file("a", "b")])
         bytes[0] = UInt8(ascii: "z")
