@@ -165,7 +165,8 @@ struct ArchiveContents {
                     stored[name] = try blobs.write(from: content, expected: nil, what: "\(path): \(name)").digest
                 }
             case .symbolicLink:
-                let base = EntryPath(components: try EntryPath(normalizing: name, entry: name).parent.components + [])
+                // Relative targets resolve from the link's directory (docker links duplicate layers).
+                let base = try EntryPath(normalizing: name, entry: name).parent
                 let joined =
                     entry.linkTarget.hasPrefix("/") ? entry.linkTarget : "\(base.description)/\(entry.linkTarget)"
                 aliases[name] = try EntryPath(normalizing: joined, entry: entry.path).description

@@ -56,3 +56,44 @@ import Testing
         #expect { try store.load(from: archive) } throws: { "\($0)".contains("has neither manifest.json") }
     }
 }
+
+extension ArchiveLoadTests {
+    @Test func legacyDockerSaveLayoutWithSymlinkedLayersLoadsBothImages() throws {
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        let layer = try TarBuilder.tar([TarBuilder.directory("etc/"), TarBuilder.file("etc/motd", "shared layer\n")])
+        let diffID = Digest.of(layer)
+        func config(_ command: String) -> [UInt8] {
+            Array(
+                #"{"architecture":"amd64","os":"linux","config":{"Cmd":["\#(command)"],"Env":null},"rootfs":{"type":"layers","diff_ids":["\#(diffID)"]}}"#
+                    .utf8)
+        }
+        let first = config("first")
+        let second = config("second")
+        let manifest = """
+            [{"Config":"\(Digest.of(first).hex).json","RepoTags":["first:1"],"Layers":["aaa/layer.tar"]},
+             {"Config":"\(Digest.of(second).hex).json","RepoTags":["second:1"],"Layers":["bbb/layer.tar"]}]
+            """
+        let archive = try TarBuilder.tar([
+            TarBuilder.directory("aaa/"),
+            (TarEntry(path: "aaa/layer.tar", kind: .regular), layer),
+            TarBuilder.directory("bbb/"),
+            TarBuilder.symlink("bbb/layer.tar", to: "../aaa/layer.tar"),
+            (TarEntry(path: "\(Digest.of(first).hex).json", kind: .regular), first),
+            (TarEntry(path: "\(Digest.of(second).hex).json", kind: .regular), second),
+            TarBuilder.file("manifest.json", manifest),
+            TarBuilder.file("repositories", "{}"),
+        ])
+        try Data(archive).write(to: URL(fileURLWithPath: scratch.file("save.tar")))
+        let store = ImageStore(root: scratch.file("root"))
+        let loaded = try store.load(from: scratch.file("save.tar"))
+        #expect(loaded.count == 2)
+        let one = try store.image(matching: "first:1")
+        let two = try store.image(matching: "second:1")
+        #expect(one.config.command == ["first"])
+        #expect(two.config.command == ["second"])
+        #expect(one.id == Digest.of(first))
+        #expect(one.layerDirectories == two.layerDirectories)
+        #expect(try Files.read("\(try #require(two.layerDirectories.first))/etc/motd") == "shared layer\n")
+    }
+}
