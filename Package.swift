@@ -3,8 +3,11 @@
 // berth: compose-style stacks on Linux with its own container runtime.
 //
 // Dependencies, and why each one is worth its build time:
-// - Yams: libyaml underneath, and `compose(yaml:)` keeps every node's line and column,
-//   which every diagnostic needs. A hand-written YAML parser would be a project of its own.
+// - libyaml (Debian's libyaml-dev, through the CYAML system library), read event by event
+//   rather than through a wrapper such as Yams: berth gets the position of every node,
+//   aliases included, memoises each anchor's expanded size so alias bombs are refused in
+//   milliseconds, and builds its own `Node` tree with no intermediate tree to copy.
+//   A hand-written YAML parser would be a project of its own.
 // - swift-argument-parser: compose-compatible flags, help and usage errors for a large CLI.
 // Nothing NIO-based: registry pulls use FoundationNetworking (libcurl), the embedded
 // servers use plain sockets, so a clean build stays around a minute on 2 cores.
@@ -17,8 +20,7 @@ let package = Package(
         .executable(name: "berth", targets: ["berth"])
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // C shims: only what Swift cannot reach directly.
@@ -27,15 +29,17 @@ let package = Package(
         .systemLibrary(name: "CCap", providers: [.apt(["libcap-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
 
         // Pipeline stages, dependencies pointing one way.
         .target(name: "BerthDiagnostics"),
         .target(
             name: "BerthStackFile",
-            dependencies: ["BerthDiagnostics", .product(name: "Yams", package: "Yams")]
+            dependencies: ["BerthDiagnostics", "CYAML"]
         ),
         .target(name: "BerthModel", dependencies: ["BerthDiagnostics", "BerthStackFile"]),
         .target(name: "BerthPlan", dependencies: ["BerthModel"]),
+        .target(name: "BerthEngine", dependencies: ["BerthPlan"]),
 
         // Linux side: syscalls, images, runtime.
         .target(name: "BerthSystem", dependencies: ["CBerthShims"]),
@@ -50,7 +54,7 @@ let package = Package(
         .target(
             name: "BerthCLI",
             dependencies: [
-                "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthImage",
+                "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthEngine", "BerthImage",
                 "BerthRuntime", "BerthNetwork", "BerthState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -61,10 +65,13 @@ let package = Package(
         .testTarget(name: "BerthStackFileTests", dependencies: ["BerthStackFile"]),
         .testTarget(name: "BerthModelTests", dependencies: ["BerthModel", "BerthStackFile"]),
         .testTarget(name: "BerthPlanTests", dependencies: ["BerthPlan"]),
+        .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine", "BerthPlan"]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthStateTests", dependencies: ["BerthState"]),
         .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
+        // Not shipped: throughput/latency numbers for the port proxy and the DNS server.
+        .executableTarget(name: "berth-network-bench", dependencies: ["BerthNetwork"], path: "bench/NetworkBench"),
     ]
 )

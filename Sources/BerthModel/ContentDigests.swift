@@ -10,7 +10,16 @@ struct ContentDigests {
     /// The digest of a file's bytes, nil if it cannot be read.
     mutating func file(_ path: String) -> String? {
         if let known = cache[path] { return known }
-        let digest = FileManager.default.contents(atPath: path).map { SHA256.hex(Array($0)) }
+        var digest: String?
+        if let handle = FileHandle(forReadingAtPath: path) {
+            defer { try? handle.close() }
+            do {
+                // readToEnd returns nil for an empty file.
+                digest = SHA256.hex(Array(try handle.readToEnd() ?? Data()))
+            } catch {
+                digest = nil
+            }
+        }
         cache[path] = digest
         return digest
     }

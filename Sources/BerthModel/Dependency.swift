@@ -15,8 +15,11 @@ public struct Dependency: Hashable, Sendable {
     /// When false, a missing or disabled dependency is skipped instead of failing.
     public var required = true
 
+    /// As compose prints it: `restart` only when set.
     var canonical: Value {
-        .map(["condition": .string(condition.rawValue), "restart": .bool(restart), "required": .bool(required)])
+        var m: [String: Value] = ["condition": .string(condition.rawValue), "required": .bool(required)]
+        if restart { m["restart"] = .bool(true) }
+        return .map(m)
     }
 
     /// Reads list and map form; records each referenced name's location for graph checks.
@@ -29,7 +32,9 @@ public struct Dependency: Hashable, Sendable {
                 let p = path.appending(index: i)
                 guard let name = ctx.text(item, p) else { continue }
                 if out[name] != nil {
-                    ctx.error("duplicate-value", "'\(name)' is listed twice", at: item.location, p)
+                    ctx.error(
+                        "duplicate-value", "'\(name)' is listed twice", at: item.location, p,
+                        hint: "remove the repeated entry")
                 }
                 out[name] = Dependency()
                 reference(name, item.location, p)

@@ -157,11 +157,11 @@ public struct Deploy: Hashable, Sendable {
         }
         if let v = m["max_failure_ratio"], let t = ctx.text(v, path.appending("max_failure_ratio")) {
             if let r = Double(t), r >= 0, r <= 1 {
-                u.maxFailureRatio = t
+                u.maxFailureRatio = String(r)
             } else {
                 ctx.error(
                     "invalid-value", "max_failure_ratio must be a number between 0 and 1, not '\(t)'",
-                    at: v.location, path.appending("max_failure_ratio"))
+                    at: v.location, path.appending("max_failure_ratio"), hint: "write a fraction such as 0.1")
             }
         }
         return u

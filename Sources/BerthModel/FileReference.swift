@@ -26,7 +26,9 @@ public struct FileReference: Hashable, Sendable {
                     what: "a \(secrets ? "secret" : "config") reference")
                 guard let sn = m["source"], let source = ctx.text(sn, p.appending("source")) else {
                     if m["source"] == nil {
-                        ctx.error("missing-key", "the reference needs a 'source'", at: item.location, p)
+                        ctx.error(
+                            "missing-key", "the reference needs a 'source'", at: item.location, p,
+                            hint: "name the top-level config or secret in 'source'")
                     }
                     continue
                 }
@@ -84,7 +86,9 @@ public struct EnvFile: Hashable, Sendable {
                 }
                 if let r = m["required"] { required = ctx.bool(r, p.appending("required")) ?? true }
                 guard let pn = m["path"] else {
-                    ctx.error("missing-key", "the env_file entry needs a 'path'", at: item.location, p)
+                    ctx.error(
+                        "missing-key", "the env_file entry needs a 'path'", at: item.location, p,
+                        hint: "add 'path:' with the file to read")
                     continue
                 }
                 at = pn

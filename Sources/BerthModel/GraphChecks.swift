@@ -15,12 +15,20 @@ struct GraphChecks {
     let volumes: [String: Volume]
     let configs: [String: FileResource]
     let secrets: [String: FileResource]
+    /// Keys written in each top-level section, valid or not: a reference to a definition
+    /// that already has its own error is not reported again.
+    let written: [String: Set<String>]
 
     init(
         ctx: ParseContext, root: Mapping, services: [Service], sites: [String: ServiceSite], disabled: [Service],
         networks: [String: Network], networkSites: [String: Network.Sites], volumes: [String: Volume],
         configs: [String: FileResource], secrets: [String: FileResource]
     ) {
+        var written: [String: Set<String>] = [:]
+        for key in ["services", "networks", "volumes", "configs", "secrets"] {
+            written[key] = Set(root[key]?.mapping?.keys ?? [])
+        }
+        self.written = written
         self.ctx = ctx
         self.root = root
         self.services = services
@@ -35,6 +43,7 @@ struct GraphChecks {
 
     mutating func run() {
         checkReferences()
+        checkHealthyConditions()
         checkCycles()
         checkPorts()
         checkContainerNames()
@@ -53,14 +62,15 @@ struct GraphChecks {
     private mutating func checkReferences() {
         let enabledNames = Set(services.map(\.name.rawValue))
         let disabledByName = Dictionary(disabled.map { ($0.name.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
-        let allNames = enabledNames.union(disabledByName.keys)
+        let nameIndex = NameIndex(enabledNames.union(disabledByName.keys).sorted())
         for i in services.indices {
-            let service = services[i]
-            guard let site = site(service) else { continue }
+            let name = services[i].name
+            guard let site = sites[name.rawValue] else { continue }
             for ref in site.references {
                 switch ref.kind {
                 case .service:
                     if enabledNames.contains(ref.name) { continue }
+                    if written["services"]?.contains(ref.name) == true, disabledByName[ref.name] == nil { continue }
                     if let off = disabledByName[ref.name] {
                         if ref.isDependency, !ref.required {
                             services[i].dependsOn[ref.name] = nil
@@ -68,7 +78,7 @@ struct GraphChecks {
                         }
                         ctx.error(
                             "disabled-dependency",
-                            "service '\(ref.name)' is required by '\(service.name)' but is disabled",
+                            "service '\(ref.name)' is required by '\(name)' but is disabled",
                             at: ref.location, ref.path,
                             hint: "enable it with "
                                 + off.profiles.map { "--profile \($0)" }.joined(separator: " or ")
@@ -78,10 +88,11 @@ struct GraphChecks {
                     ctx.error(
                         "undefined-service",
                         ref.isDependency
-                            ? "service '\(service.name)' depends on undefined service '\(ref.name)'"
-                            : "service '\(service.name)' refers to undefined service '\(ref.name)'",
+                            ? "service '\(name)' depends on undefined service '\(ref.name)'"
+                            : "service '\(name)' refers to undefined service '\(ref.name)'",
                         at: ref.location, ref.path,
-                        hint: Suggestions.hint(for: ref.name, in: allNames.sorted()),
+                        hint: Suggestions.hint(for: ref.name, in: nameIndex.plausible(ref.name))
+                            ?? "define '\(ref.name)' under 'services:' or fix the name",
                         notes: sectionNote("services", "service"))
                 case .network:
                     if networks[ref.name] != nil || ref.name == "default" { continue }
@@ -100,7 +111,63 @@ struct GraphChecks {
         }
     }
 
+    /// Names bucketed by (first byte, length) and (last byte, length), so did-you-mean
+    /// looks at a bounded handful of plausible names instead of every service.
+    struct NameIndex {
+        struct Bucket: Hashable {
+            var byte: UInt8
+            var length: Int
+            var fromEnd: Bool
+        }
+        var buckets: [Bucket: [String]] = [:]
+
+        init(_ names: [String]) {
+            for n in names {
+                let length = n.utf8.count
+                if let f = n.utf8.first {
+                    buckets[Bucket(byte: f, length: length, fromEnd: false), default: []].append(n)
+                }
+                if let l = n.utf8.last {
+                    buckets[Bucket(byte: l, length: length, fromEnd: true), default: []].append(n)
+                }
+            }
+        }
+
+        func plausible(_ name: String, limit: Int = 64) -> [String] {
+            let length = name.utf8.count
+            var out: [String] = []
+            for d in [0, -1, 1, -2, 2, -3, 3] {
+                for (byte, fromEnd) in [(name.utf8.first, false), (name.utf8.last, true)] {
+                    guard let byte, let bucket = buckets[Bucket(byte: byte, length: length + d, fromEnd: fromEnd)]
+                    else { continue }
+                    out.append(contentsOf: bucket.prefix(limit - out.count))
+                    if out.count >= limit { return out }
+                }
+            }
+            return out
+        }
+    }
+
+    /// Waiting for `service_healthy` on a service whose healthcheck is disabled can never
+    /// succeed; compose only finds out at `up`.
+    private func checkHealthyConditions() {
+        var disabledChecks = Set<String>()
+        for s in services where s.healthcheck?.disabled == true { disabledChecks.insert(s.name.rawValue) }
+        guard !disabledChecks.isEmpty else { return }
+        for s in services {
+            for (dep, d) in s.dependsOn where d.condition == .healthy && disabledChecks.contains(dep) {
+                let ref = site(s)?.references.first { $0.isDependency && $0.name == dep }
+                ctx.error(
+                    "unsatisfiable-dependency",
+                    "service '\(s.name)' waits for '\(dep)' to be healthy, but '\(dep)' disables its healthcheck",
+                    at: ref?.location, ref?.path ?? KeyPath(keys: "services", s.name.rawValue, "depends_on"),
+                    hint: "use condition service_started, or give '\(dep)' a healthcheck")
+            }
+        }
+    }
+
     private func undefined(_ ref: ServiceSite.Reference, _ what: String, _ section: String, _ known: [String]) {
+        if written[section]?.contains(ref.name) == true { return }
         ctx.error(
             "undefined-\(what)", "\(what) '\(ref.name)' is not defined", at: ref.location, ref.path,
             hint: Suggestions.hint(for: ref.name, in: known.sorted())
@@ -170,15 +237,15 @@ struct GraphChecks {
     private func checkPorts() {
         var byPort: [String: [Binding]] = [:]
         var reported = Set<[Int]>()
-        for (si, s) in services.enumerated() {
-            for (pi, port) in s.ports.enumerated() {
+        for si in services.indices {
+            for (pi, port) in services[si].ports.enumerated() {
                 guard let range = port.published else { continue }
                 let ip = port.hostIP.flatMap { $0.isUnspecified ? nil : $0 }
                 for number in range.first...range.last {
                     let key = "\(port.protocol.rawValue)/\(number)"
                     let binding = Binding(service: si, port: pi, ip: ip)
                     if let other = byPort[key]?.first(where: { $0.ip == nil || ip == nil || $0.ip == ip }) {
-                        if reported.insert([other.service, other.port, si, pi]).inserted {
+                        if reported.insert([other.service, si, pi]).inserted {
                             reportPortClash(other, binding, number: number, proto: port.protocol)
                         }
                         continue
@@ -202,7 +269,7 @@ struct GraphChecks {
 
     private func checkContainerNames() {
         var seen: [String: Service] = [:]
-        for s in services.sorted(by: { $0.name < $1.name }) {
+        for s in services where s.containerName != nil {
             guard let cn = s.containerName else { continue }
             if let other = seen[cn] {
                 ctx.error(
@@ -254,16 +321,17 @@ struct GraphChecks {
     }
 
     private func checkAddresses() {
-        for s in services {
-            guard let site = site(s) else { continue }
-            for (key, attachment) in s.networks {
+        for si in services.indices {
+            let name = services[si].name.rawValue
+            guard let site = sites[name] else { continue }
+            for (key, attachment) in services[si].networks {
                 guard let network = networks[key] else { continue }
                 for (ip, at, field) in [
                     (attachment.ipv4Address, site.addresses[key]?.ipv4, "ipv4_address"),
                     (attachment.ipv6Address, site.addresses[key]?.ipv6, "ipv6_address"),
                 ] {
                     guard let ip else { continue }
-                    let path = KeyPath(keys: "services", s.name.rawValue, "networks", key, field)
+                    let path = KeyPath(keys: "services", name, "networks", key, field)
                     let family = network.subnets.filter { $0.subnet.address.isIPv4 == ip.isIPv4 }
                     if family.isEmpty {
                         ctx.error(

@@ -37,7 +37,9 @@ public struct Healthcheck: Hashable, Sendable {
             let p = path.appending(key)
             if let d = ctx.parse(v, p, { t throws(ValueError) in try Duration(parsing: t) }) {
                 if d.nanoseconds < 0 {
-                    ctx.error("invalid-value", "\(key) cannot be negative", at: v.location, p)
+                    ctx.error(
+                        "invalid-value", "\(key) cannot be negative", at: v.location, p,
+                        hint: "write a positive duration such as '30s'")
                 } else {
                     h[keyPath: slot] = d
                 }
@@ -70,7 +72,9 @@ public struct Healthcheck: Hashable, Sendable {
             disabled = true
         case "CMD":
             guard items.count > 1 else {
-                ctx.error("invalid-value", "'CMD' needs a command after it", at: node.location, path)
+                ctx.error(
+                    "invalid-value", "'CMD' needs a command after it", at: node.location, path,
+                    hint: "write [CMD, program, arg...]")
                 return
             }
             test = .exec(Array(items.dropFirst()))

@@ -13,7 +13,7 @@ enum JSONEmitter {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .number(let n): out += n
-        case .string(let s): out += string(s)
+        case .string(let s): out += string(YAMLEmitter.interpolationEscaped(s))
         case .list(let items):
             if items.isEmpty {
                 out += "[]"

@@ -149,7 +149,9 @@ public struct Mount: Hashable, Sendable {
         }
         guard let targetNode = m["target"], let target = ctx.text(targetNode, path.appending("target")) else {
             if m["target"] == nil {
-                ctx.error("missing-key", "the mount needs a 'target'", at: node.location, path)
+                ctx.error(
+                    "missing-key", "the mount needs a 'target'", at: node.location, path,
+                    hint: "add 'target:' with the path inside the container")
             }
             return nil
         }
@@ -174,7 +176,9 @@ public struct Mount: Hashable, Sendable {
                     hint: "remove 'source'")
             }
         } else if kind == .bind {
-            ctx.error("missing-key", "a bind mount needs a 'source'", at: node.location, path)
+            ctx.error(
+                "missing-key", "a bind mount needs a 'source'", at: node.location, path,
+                hint: "add 'source:' with the host path to mount")
         }
         var mount = Mount(kind: kind, source: source, target: HostPath.normalize(target))
         if let ro = m["read_only"] { mount.readOnly = ctx.bool(ro, path.appending("read_only")) ?? false }
@@ -216,7 +220,7 @@ public struct Mount: Hashable, Sendable {
                     } else {
                         ctx.error(
                             "invalid-value", "selinux must be 'z' or 'Z', not '\(t)'", at: v.location,
-                            p.appending("selinux"))
+                            p.appending("selinux"), hint: "use z (shared) or Z (private)")
                     }
                 }
             case .volume:
@@ -228,7 +232,8 @@ public struct Mount: Hashable, Sendable {
                     if t.hasPrefix("/") || t.split(separator: "/").contains("..") {
                         ctx.error(
                             "invalid-value", "subpath '\(t)' must be relative and stay inside the volume",
-                            at: v.location, p.appending("subpath"))
+                            at: v.location, p.appending("subpath"), hint: "write a path such as 'sub/dir', without '..'"
+                        )
                     } else {
                         mount.subpath = t
                     }
@@ -276,16 +281,12 @@ public struct Mount: Hashable, Sendable {
 /// Names of volumes, networks, configs and secrets as keys in the file.
 enum VolumeName {
     static func check(_ name: String) throws(ValueError) {
-        guard let first = name.unicodeScalars.first, first.properties.isAlphabetic || ("0"..."9").contains(first),
-            name.unicodeScalars.allSatisfy({
-                $0.isASCII
-                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.-".unicodeScalars.contains($0))
-            })
+        guard Names.isKey(name)
         else {
             throw ValueError(
                 "'\(name)' is not a valid volume name",
                 hint:
-                    "volume names use letters, digits, '_', '.' and '-', starting with a letter or digit; host paths start with '.', '/' or '~'"
+                    "volume names use letters, digits, '_', '.' and '-'; host paths start with '.', '/' or '~'"
             )
         }
     }

@@ -1,13 +1,12 @@
-/// A service's key in `services:`. Compose allows letters, digits, `_`, `.` and `-`,
-/// starting with a letter or digit; the name becomes part of container and DNS names.
+/// A service's key in `services:`. Compose's schema allows letters, digits, `_`, `.` and
+/// `-`; the name becomes part of container and DNS names.
 public struct ServiceName: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var rawValue: String
 
     public init(parsing text: String) throws(ValueError) {
-        guard Names.isIdentifier(text, extra: "_.-") else {
+        guard Names.isKey(text) else {
             throw ValueError(
-                "'\(text)' is not a valid service name",
-                hint: "use letters, digits, '_', '.' and '-', starting with a letter or digit")
+                "'\(text)' is not a valid service name", hint: "use letters, digits, '_', '.' and '-'")
         }
         rawValue = text
     }
@@ -34,6 +33,11 @@ public struct ProjectName: Hashable, Sendable, CustomStringConvertible {
 }
 
 enum Names {
+    /// Compose's pattern for keys of `services`, `networks`, `volumes`, `configs`, `secrets`.
+    static func isKey(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { isAlnum($0) || "_.-".unicodeScalars.contains($0) }
+    }
+
     static func isIdentifier(_ text: String, extra: String) -> Bool {
         guard let first = text.unicodeScalars.first, isAlnum(first) else { return false }
         return text.unicodeScalars.allSatisfy { isAlnum($0) || extra.unicodeScalars.contains($0) }

@@ -98,7 +98,7 @@ public struct Network: Hashable, Sendable {
         if let v = m["driver"], !v.isNull, let t = ctx.text(v, path.appending("driver")), t != "default" {
             ctx.error(
                 "unsupported-value", "berth supports only the default IPAM driver, not '\(t)'", at: v.location,
-                path.appending("driver"))
+                path.appending("driver"), hint: "remove 'ipam.driver'")
         }
         guard let v = m["config"], !v.isNull, let items = ctx.sequence(v, path.appending("config")) else { return }
         for (i, item) in items.enumerated() {
@@ -109,7 +109,9 @@ public struct Network: Hashable, Sendable {
                 unsupported: ["aux_addresses": "reserve the addresses by leaving them out of ip_range"],
                 what: "an ipam config")
             guard let sn = c["subnet"] else {
-                ctx.error("missing-key", "the ipam config needs a 'subnet'", at: item.location, p)
+                ctx.error(
+                    "missing-key", "the ipam config needs a 'subnet'", at: item.location, p,
+                    hint: "add 'subnet:' such as 172.28.0.0/16")
                 continue
             }
             guard let subnet = ctx.parse(sn, p.appending("subnet"), { t throws(ValueError) in try CIDR(parsing: t) })
@@ -121,7 +123,7 @@ public struct Network: Hashable, Sendable {
                 } else {
                     ctx.error(
                         "invalid-value", "gateway '\(t)' is not an address in subnet \(subnet)", at: g.location,
-                        p.appending("gateway"))
+                        p.appending("gateway"), hint: "pick a gateway inside the subnet, usually its first address")
                 }
             }
             if let r = c["ip_range"], !r.isNull,
@@ -132,7 +134,7 @@ public struct Network: Hashable, Sendable {
                 } else {
                     ctx.error(
                         "invalid-value", "ip_range \(range) is not inside subnet \(subnet)", at: r.location,
-                        p.appending("ip_range"))
+                        p.appending("ip_range"), hint: "ip_range must be a part of the subnet")
                 }
             }
             if !subnet.address.isIPv4, n.enableIPv6 != true {

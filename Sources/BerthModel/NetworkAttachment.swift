@@ -37,7 +37,7 @@ public struct NetworkAttachment: Hashable, Sendable {
             guard let ip = IPAddress(t), ip.isIPv4 == v4 else {
                 ctx.error(
                     "invalid-value", "'\(t)' is not an \(v4 ? "IPv4" : "IPv6") address", at: v.location,
-                    path.appending(key))
+                    path.appending(key), hint: "write an address such as 172.28.0.10 or fd00::10")
                 continue
             }
             if v4 {

@@ -15,13 +15,15 @@ final class ParseContext {
         self.projectDirectory = projectDirectory
     }
 
-    var errorCount: Int { diagnostics.lazy.filter { $0.severity == .error }.count }
+    /// Counted as they come, so "did this part add errors?" stays O(1) in large stacks.
+    private(set) var errorCount = 0
 
     func error(
         _ code: String, _ summary: String, at location: SourceLocation?, _ path: KeyPath, hint: String? = nil,
         notes: [Diagnostic.Note] = []
     ) {
         diagnostics.append(.error(code, summary, at: location, path: path, hint: hint, notes: notes))
+        errorCount += 1
     }
 
     func warning(_ code: String, _ summary: String, at location: SourceLocation?, _ path: KeyPath, hint: String? = nil)
@@ -29,15 +31,29 @@ final class ParseContext {
         diagnostics.append(.warning(code, summary, at: location, path: path, hint: hint))
     }
 
-    func add(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
+    func add(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+        if diagnostic.severity == .error { errorCount += 1 }
+    }
 
     func typeError(_ node: Node, _ path: KeyPath, expected: String, hint: String? = nil) {
         error(
-            "wrong-type", "expected \(expected), found \(node.kindName)", at: node.location, path, hint: hint)
+            "wrong-type", "expected \(expected), found \(node.kindName)", at: node.location, path,
+            hint: hint ?? "write \(expected) here\(reference(path))")
     }
 
     func invalid(_ node: Node, _ path: KeyPath, _ failure: ValueError) {
-        error("invalid-value", failure.message, at: node.location, path, hint: failure.hint)
+        error(
+            "invalid-value", failure.message, at: node.location, path,
+            hint: failure.hint ?? "fix this value\(reference(path))")
+    }
+
+    /// "; see the compose specification for 'ports'", naming the nearest key.
+    private func reference(_ path: KeyPath) -> String {
+        for c in path.components.reversed() {
+            if case .key(let k) = c { return "; see the compose specification for '\(k)'" }
+        }
+        return ""
     }
 
     func mapping(_ node: Node, _ path: KeyPath) -> Mapping? {
@@ -75,15 +91,20 @@ final class ParseContext {
             return nil
         }
         guard let value = s.int ?? Int(s.text) else {
-            error("invalid-value", "'\(s.text)' is not an integer", at: node.location, path)
+            error(
+                "invalid-value", "'\(s.text)' is not an integer", at: node.location, path, hint: "write a whole number")
             return nil
         }
         if let min, value < min {
-            error("invalid-value", "\(value) is below the minimum of \(min)", at: node.location, path)
+            error(
+                "invalid-value", "\(value) is below the minimum of \(min)", at: node.location, path,
+                hint: "use a value of at least \(min)")
             return nil
         }
         if let max, value > max {
-            error("invalid-value", "\(value) is above the maximum of \(max)", at: node.location, path)
+            error(
+                "invalid-value", "\(value) is above the maximum of \(max)", at: node.location, path,
+                hint: "use a value of at most \(max)")
             return nil
         }
         return value
@@ -136,7 +157,9 @@ final class ParseContext {
             let parts = t.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(parts[0])
             if key.isEmpty {
-                error("invalid-value", "'\(t)' has no key before '='", at: item.location, path.appending(index: i))
+                error(
+                    "invalid-value", "'\(t)' has no key before '='", at: item.location, path.appending(index: i),
+                    hint: "write KEY=VALUE")
                 continue
             }
             if out[key] != nil {
@@ -155,7 +178,7 @@ final class ParseContext {
     @discardableResult
     func checkKeys(
         _ mapping: Mapping, _ path: KeyPath, allowed: Set<String>, unsupported: [String: String] = [:],
-        what: String
+        candidates: [String]? = nil, what: String
     ) -> Bool {
         var ok = true
         for e in mapping.entries where !allowed.contains(e.key) && !e.key.hasPrefix("x-") {
@@ -166,10 +189,9 @@ final class ParseContext {
                     "unsupported-key", "berth does not support '\(e.key)' yet", at: e.keyLocation, p,
                     hint: why.isEmpty ? "remove '\(e.key)' from \(what)" : why)
             } else {
-                let candidates = allowed.union(unsupported.keys)
                 error(
                     "unknown-key", "unknown key '\(e.key)' in \(what)", at: e.keyLocation, p,
-                    hint: Suggestions.hint(for: e.key, in: candidates.sorted())
+                    hint: Suggestions.hint(for: e.key, in: candidates ?? allowed.union(unsupported.keys).sorted())
                         ?? "see the compose specification for the keys \(what) accepts")
             }
         }

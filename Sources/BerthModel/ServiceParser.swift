@@ -44,15 +44,17 @@ enum ServiceParser {
         "models": "", "provider": "", "use_api_socket": "berth has no docker API socket to share",
         "pull_refresh_after": "",
         "extends": "'extends' should have been resolved while loading; this is a berth bug",
-        "use_api_socket_": "",
     ]
+
+    static let candidates = supported.union(unsupported.keys).sorted()
 
     static func parse(name: ServiceName, node: Node, path: KeyPath, nameLocation: SourceLocation, _ ctx: ParseContext)
         -> (Service, ServiceSite)?
     {
         guard let m = ctx.mapping(node, path) else { return nil }
         let before = ctx.errorCount
-        ctx.checkKeys(m, path, allowed: supported, unsupported: unsupported, what: "service '\(name)'")
+        ctx.checkKeys(
+            m, path, allowed: supported, unsupported: unsupported, candidates: candidates, what: "service '\(name)'")
         var s = Service(name: name)
         var site = ServiceSite(nameLocation: nameLocation, path: path)
         var replicas: (Int, SourceLocation)?
@@ -64,7 +66,9 @@ enum ServiceParser {
             case "image":
                 if let t = ctx.text(v, p) {
                     if t.isEmpty || t.contains(where: { $0 == " " || $0 == "\t" }) {
-                        ctx.error("invalid-value", "'\(t)' is not an image reference", at: v.location, p)
+                        ctx.error(
+                            "invalid-value", "'\(t)' is not an image reference", at: v.location, p,
+                            hint: "write an image reference such as 'nginx:1.27'")
                     } else {
                         s.image = t
                     }
@@ -108,7 +112,7 @@ enum ServiceParser {
                         let at = v.sequence?[i].location ?? v.location
                         ctx.error(
                             "invalid-value", "DNS server '\(t)' is not an IP address", at: at,
-                            v.sequence == nil ? p : p.appending(index: i))
+                            v.sequence == nil ? p : p.appending(index: i), hint: "list DNS servers by IP address")
                     }
                 }
             case "dns_search": s.dnsSearch = ctx.strings(v, p, allowSingle: true) ?? []
@@ -254,7 +258,8 @@ enum ServiceParser {
         if let (r, at) = replicas {
             if let sc = s.scale, sc != r {
                 ctx.error(
-                    "conflicting-keys", "'scale' (\(sc)) and 'deploy.replicas' (\(r)) differ", at: scaleAt,
+                    "conflicting-keys", "can't set distinct values on 'scale' (\(sc)) and 'deploy.replicas' (\(r))",
+                    at: scaleAt,
                     path.appending("scale"), hint: "set only one of them",
                     notes: [.init("deploy.replicas is set here", at: at)])
             }
@@ -267,6 +272,21 @@ enum ServiceParser {
                 at: site.containerName, path.appending("container_name"),
                 hint: "container names are unique; remove container_name or run one replica")
         }
+        checkLimitAliases(s, m, path, ctx)
+        checkMountTargets(s, m, path, ctx)
+        if s.replicas > 1 {
+            for (i, port) in s.ports.enumerated() where port.published?.isSingle == true {
+                let at = site.ports[i]
+                ctx.error(
+                    "port-conflict",
+                    "service '\(name)' runs \(s.replicas) replicas but publishes the single host port \(port.published?.first ?? 0)",
+                    at: at.location, at.path,
+                    hint:
+                        "publish a host port range with one port per replica (e.g. '8080-8082:80'), or leave the host port out"
+                )
+                break
+            }
+        }
         if s.networkMode != nil, m["networks"].map({ !$0.isNull }) ?? false {
             ctx.error(
                 "conflicting-keys", "service '\(name)' sets both 'network_mode' and 'networks'",
@@ -274,13 +294,52 @@ enum ServiceParser {
                 hint: "they are mutually exclusive; remove one",
                 notes: [.init("'networks' is set here", at: m.entry("networks")?.keyLocation)])
         }
-        return ctx.errorCount == before ? (s, site) : nil
+        // Returned even with errors: graph checks still see what parsed, so one run reports
+        // a bad key and a bad reference together. The builder returns no topology anyway.
+        return (s, site)
+    }
+
+    /// `cpus`, `mem_limit` and `pids_limit` are other spellings of deploy.resources.limits;
+    /// compose refuses a service whose limits block disagrees with them, counting an
+    /// absent limit as disagreeing, and so does berth.
+    private static func checkLimitAliases(_ s: Service, _ m: Mapping, _ path: KeyPath, _ ctx: ParseContext) {
+        guard let limits = s.deploy?.limits else { return }
+        let pairs: [(String, String, Bool)] = [
+            ("cpus", "cpus", s.cpus != nil && s.cpus != limits.cpus),
+            ("mem_limit", "memory", s.memoryLimit != nil && s.memoryLimit != limits.memory),
+            ("pids_limit", "pids", s.pidsLimit != nil && s.pidsLimit != limits.pids),
+        ]
+        for (key, limit, differs) in pairs where differs {
+            ctx.error(
+                "conflicting-keys", "can't set distinct values on '\(key)' and 'deploy.resources.limits.\(limit)'",
+                at: m.entry(key)?.keyLocation, path.appending(key),
+                hint:
+                    "set the limit in one place only (compose rejects this too, even when the deploy limit is absent)",
+                notes: [
+                    .init("deploy.resources.limits is set here", at: m["deploy"]?["resources"]?["limits"]?.location)
+                ])
+        }
+    }
+
+    /// Two mounts on one container path cannot both be honoured; the runtime would fail
+    /// with a less helpful message.
+    private static func checkMountTargets(_ s: Service, _ m: Mapping, _ path: KeyPath, _ ctx: ParseContext) {
+        var seen = Set<String>()
+        let targets = s.volumes.map { ($0.target, "volumes") } + s.tmpfs.map { ($0.target, "tmpfs") }
+        for (target, key) in targets where !seen.insert(target).inserted {
+            ctx.error(
+                "duplicate-mount", "service '\(s.name)' mounts more than one thing at '\(target)'",
+                at: m.entry(key)?.keyLocation, path.appending(key),
+                hint: "give each volume, bind and tmpfs mount its own target path")
+        }
     }
 
     private static func duration(_ v: Node, _ p: KeyPath, _ ctx: ParseContext) -> Duration? {
         guard let d = ctx.parse(v, p, { t throws(ValueError) in try Duration(parsing: t) }) else { return nil }
         if d.nanoseconds < 0 {
-            ctx.error("invalid-value", "the duration cannot be negative", at: v.location, p)
+            ctx.error(
+                "invalid-value", "the duration cannot be negative", at: v.location, p,
+                hint: "write a positive duration such as '10s'")
             return nil
         }
         return d
@@ -312,7 +371,8 @@ enum ServiceParser {
             for e in m.entries {
                 if e.key.isEmpty || e.key.contains("=") {
                     ctx.error(
-                        "invalid-value", "'\(e.key)' is not a variable name", at: e.keyLocation, p.appending(e.key))
+                        "invalid-value", "'\(e.key)' is not a variable name", at: e.keyLocation, p.appending(e.key),
+                        hint: "variable names are non-empty and contain no '='")
                     continue
                 }
                 if e.value.isNull { continue }
@@ -334,7 +394,9 @@ enum ServiceParser {
             guard let eq = t.firstIndex(of: "=") else { continue }
             let key = String(t[..<eq])
             if key.isEmpty {
-                ctx.error("invalid-value", "'\(t)' has no variable name before '='", at: item.location, ip)
+                ctx.error(
+                    "invalid-value", "'\(t)' has no variable name before '='", at: item.location, ip,
+                    hint: "write KEY=VALUE")
                 continue
             }
             if out[key] != nil {
@@ -412,7 +474,9 @@ enum ServiceParser {
             m, p, allowed: ["target", "published", "host_ip", "protocol", "mode", "name", "app_protocol"],
             what: "a port")
         guard let tn = m["target"] else {
-            ctx.error("missing-key", "the port needs a 'target'", at: node.location, p)
+            ctx.error(
+                "missing-key", "the port needs a 'target'", at: node.location, p,
+                hint: "add 'target:' with the container port")
             return nil
         }
         guard let target = ctx.int(tn, p.appending("target"), min: 1, max: 65535) else { return nil }
@@ -425,7 +489,9 @@ enum ServiceParser {
         if let hn = m["host_ip"], !hn.isNull, let t = ctx.text(hn, p.appending("host_ip")) {
             port.hostIP = IPAddress(t)
             if port.hostIP == nil {
-                ctx.error("invalid-value", "'\(t)' is not an IP address", at: hn.location, p.appending("host_ip"))
+                ctx.error(
+                    "invalid-value", "'\(t)' is not an IP address", at: hn.location, p.appending("host_ip"),
+                    hint: "write an address such as 127.0.0.1")
             }
         }
         if let pn = m["protocol"], !pn.isNull, let t = ctx.text(pn, p.appending("protocol")) {

@@ -32,7 +32,7 @@ public struct Signal: Hashable, Sendable, CustomStringConvertible {
         }
         throw ValueError(
             "unknown signal '\(text)'",
-            hint: Suggestions.hint(for: name, in: Signal.names.keys.map { "SIG" + $0 }.sorted())
+            hint: Suggestions.hint(for: "SIG" + name, in: Signal.names.keys.map { "SIG" + $0 }.sorted())
                 ?? "use a name such as SIGTERM or SIGINT, or a number")
     }
 

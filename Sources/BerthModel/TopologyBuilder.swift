@@ -74,14 +74,14 @@ public enum TopologyBuilder {
                     ctx.error(
                         "invalid-name", "'\(e.key)' is not a valid \(what) name", at: e.keyLocation,
                         KeyPath(keys: key, e.key),
-                        hint: "use letters, digits, '_', '.' and '-', starting with a letter or digit")
+                        hint: "use letters, digits, '_', '.' and '-'")
                 }
             }
         }
 
         let everyProfile = stack.activeProfiles.contains("*")
         let active = Set(stack.activeProfiles)
-        var enabled: [Service] = []
+        var parsed: [Service] = []
         var sites: [String: ServiceSite] = [:]
         var disabled: [Service] = []
         let serviceEntries = section(root, "services", ctx)
@@ -91,8 +91,9 @@ public enum TopologyBuilder {
                 at: root.entry("services")?.keyLocation ?? stack.root.location,
                 rootPath.appending("services"), hint: "add a 'services:' section with at least one service")
         }
-        enabled.reserveCapacity(serviceEntries.count)
-        for e in serviceEntries {
+        parsed.reserveCapacity(serviceEntries.count)
+        // Parsing in name order leaves the services sorted without moving large values.
+        for e in serviceEntries.sorted(by: { $0.key < $1.key }) {
             let path = KeyPath(keys: "services", e.key)
             let name: ServiceName
             do { name = try ServiceName(parsing: e.key) } catch {
@@ -100,36 +101,35 @@ public enum TopologyBuilder {
                 continue
             }
             guard
-                let (parsed, site) = ServiceParser.parse(
+                let (candidate, site) = ServiceParser.parse(
                     name: name, node: e.value, path: path, nameLocation: e.keyLocation, ctx)
             else { continue }
-            var service = parsed
+            var service = candidate
             if service.profiles.isEmpty || everyProfile || service.profiles.contains(where: active.contains) {
                 if service.networks.isEmpty, service.networkMode == nil {
                     service.networks["default"] = NetworkAttachment()
                 }
                 sites[e.key] = site
-                enabled.append(service)
+                parsed.append(service)
             } else {
                 disabled.append(service)
             }
         }
-        enabled.sort { $0.name < $1.name }
-        disabled.sort { $0.name < $1.name }
 
         // The implicit default network exists exactly when a service uses it.
-        let usesDefault = enabled.contains { $0.networks["default"] != nil }
+        let usesDefault = parsed.contains { $0.networks["default"] != nil }
         if usesDefault, networks["default"] == nil {
             networks["default"] = Network(key: "default", name: "\(p)_default")
         } else if !usesDefault {
             networks["default"] = nil
         }
 
+        // `consume` hands the array over, so dropping a dependency does not copy every service.
         var graph = GraphChecks(
-            ctx: ctx, root: root, services: enabled, sites: sites, disabled: disabled, networks: networks,
+            ctx: ctx, root: root, services: consume parsed, sites: sites, disabled: disabled, networks: networks,
             networkSites: networkSites, volumes: volumes, configs: configs, secrets: secrets)
         graph.run()
-        enabled = graph.services
+        var enabled = graph.services
 
         var digests = ContentDigests()
         for i in enabled.indices {

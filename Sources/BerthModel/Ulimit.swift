@@ -33,7 +33,8 @@ public struct Ulimit: Hashable, Sendable {
             ctx.checkKeys(lim, p, allowed: ["soft", "hard"], what: "a ulimit")
             guard let sn = lim["soft"], let hn = lim["hard"] else {
                 ctx.error(
-                    "missing-key", "ulimit '\(e.key)' needs both 'soft' and 'hard'", at: e.value.location, p)
+                    "missing-key", "ulimit '\(e.key)' needs both 'soft' and 'hard'", at: e.value.location, p,
+                    hint: "write a single number, or both soft and hard")
                 continue
             }
             guard let s = ctx.int(sn, p.appending("soft"), min: -1), let h = ctx.int(hn, p.appending("hard"), min: -1)

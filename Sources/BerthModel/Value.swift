@@ -20,8 +20,8 @@ public indirect enum Value: Hashable, Sendable {
             if s.isNull { return .null }
             if let b = s.bool { return .bool(b) }
             if let i = s.int { return .int(i) }
-            if s.style == .plain, let d = Double(s.text), d.isFinite, s.text.first != "." {
-                return .number(s.text)
+            if s.style == .plain, let d = Double(s.text), d.isFinite, s.text.first?.isLetter == false {
+                return .number(String(d))
             }
             return .string(s.text)
         case .sequence(let items): return .list(items.map(from))

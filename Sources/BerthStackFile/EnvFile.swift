@@ -4,8 +4,8 @@ import BerthDiagnostics
 /// `env_file:`, so a file means the same thing wherever it is used.
 ///
 /// `KEY=VAL`, `export KEY=VAL`, `#` comments; unquoted values are trimmed and lose an
-/// inline ` #comment`; single quotes are literal; double quotes understand `\n \r \t \\ \"
-/// \$` and may span lines; `${VAR}` is interpolated in unquoted and double-quoted values
+/// inline ` #comment`; single quotes are literal (except `\'`); double quotes understand
+/// `\n \r \t \a \b \f \v \\ \" \$` and may span lines; `${VAR}` is interpolated in unquoted and double-quoted values
 /// (earlier keys of the same file first, then `lookup`); a bare `KEY` takes its value from
 /// `lookup` and is skipped when that has none.
 public enum EnvFile {
@@ -124,7 +124,7 @@ private struct EnvFileParser {
         if atEnd || isNewline(current) || current == UInt8(ascii: "#") {
             // A bare KEY inherits from the environment, or is left out.
             skipToNextLine()
-            if let value = known[key] ?? lookup(key) {
+            if let value = lookup(key) {
                 add(key, value, at: keyLocation)
             }
             return
@@ -160,14 +160,23 @@ private struct EnvFileParser {
     mutating func singleQuoted() throws(DiagnosticsError) -> String {
         let open = here
         advance()
-        let start = i
-        while !atEnd, current != UInt8(ascii: "'") { advance() }
-        guard !atEnd else {
-            throw fail("this single-quoted value is never closed", at: open, hint: "add the closing '")
+        var out: [UInt8] = []
+        while true {
+            guard !atEnd else {
+                throw fail("this single-quoted value is never closed", at: open, hint: "add the closing '")
+            }
+            let b = current
+            advance()
+            if b == UInt8(ascii: "'") { break }
+            // Only `\'` is an escape here; any other backslash stays as written.
+            if b == UInt8(ascii: "\\"), !atEnd, current == UInt8(ascii: "'") {
+                out.append(current)
+                advance()
+                continue
+            }
+            out.append(b)
         }
-        let text = String(decoding: bytes[start..<i], as: UTF8.self)
-        advance()
-        return text
+        return String(decoding: out, as: UTF8.self)
     }
 
     mutating func doubleQuoted() throws(DiagnosticsError) -> String {
@@ -191,6 +200,10 @@ private struct EnvFileParser {
                 case UInt8(ascii: "n"): out.append(0x0A)
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "a"): out.append(0x07)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "v"): out.append(0x0B)
                 case UInt8(ascii: "\\"), UInt8(ascii: "\""): out.append(e)
                 // `\$` keeps the dollar literal; `$$` is what the interpolator reads that way.
                 case UInt8(ascii: "$"): out.append(contentsOf: [e, e])
@@ -208,7 +221,8 @@ private struct EnvFileParser {
         let start = i
         var end = i
         while !atEnd, !isNewline(current) {
-            if current == UInt8(ascii: "#"), i > 0, isBlank(bytes[i - 1]) { break }
+            // As compose: a comment starts at " #" inside the value, so `KEY= #x` is "#x".
+            if current == UInt8(ascii: "#"), i > start, bytes[i - 1] == 0x20 { break }
             advance()
             if !isBlank(bytes[i - 1]) { end = i }
         }

@@ -63,6 +63,13 @@ extension ProjectLoader {
         var baseServices = services
         var baseSource = source
         if let file = target.file {
+            if Rebase.isRemote(file.text) {
+                throw DiagnosticsError(
+                    .error(
+                        "remote-extends", "extending a service from a remote file (\(file.text)) is not supported",
+                        at: extendsEntry.keyLocation, path: path.appending("file"),
+                        hint: "download the file and name it by its local path"))
+            }
             let absolute = Paths.absolute(file.text, relativeTo: source.directory)
             if !reader.isFile(absolute) {
                 let directory = Paths.directory(of: absolute)
@@ -106,6 +113,13 @@ extension ProjectLoader {
             inCycle: &inCycle, project: project)
         if baseSource.directory != source.directory {
             base = Rebase.service(base, from: baseSource.directory)
+        }
+        // Dependencies on other services are never inherited: they would point at services
+        // of the base's project, and a reader of this service could not see them.
+        if var baseMapping = base.mapping {
+            baseMapping.removeValue(forKey: "depends_on")
+            baseMapping.removeValue(forKey: "volumes_from")
+            base.kind = .mapping(baseMapping)
         }
         local.removeValue(forKey: "extends")
         var localNode = service

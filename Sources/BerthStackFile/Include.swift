@@ -38,6 +38,12 @@ extension ProjectLoader {
         _ request: IncludeRequest, path: KeyPath, project: Project
     ) throws(DiagnosticsError) -> Node {
         let chain = project.includeChain + project.files
+        for (file, location) in request.remote {
+            throw DiagnosticsError(
+                .error(
+                    "remote-include", "including a remote compose file (\(file)) is not supported", at: location,
+                    path: path, hint: "download the file and include it by its local path"))
+        }
         for (file, location) in request.files where chain.contains(file) {
             let names = (chain.drop { $0 != file } + [file]).map(reader.displayName)
             throw DiagnosticsError(
@@ -120,6 +126,8 @@ extension ProjectLoader {
 /// One `include` entry, short (`- path`) or long (`path`, `project_directory`, `env_file`).
 private struct IncludeRequest {
     var files: [(path: String, location: SourceLocation)] = []
+    /// `oci://`, `git@...`, `https://...`: compose can fetch these; berth reads local files only.
+    var remote: [(path: String, location: SourceLocation)] = []
     var projectDirectory: String?
     var envFiles: [(path: String, location: SourceLocation?)] = []
 
@@ -145,7 +153,7 @@ private struct IncludeRequest {
                     at: node.location, path: path.appending(key)))
         }
         if let text = node.string {
-            files = [(Paths.absolute(text, relativeTo: baseDirectory), node.location)]
+            add([(text, node.location)], baseDirectory)
             return
         }
         guard let mapping = node.mapping else {
@@ -169,8 +177,8 @@ private struct IncludeRequest {
                     "invalid-include", "this include entry has no 'path'", at: node.location, path: path,
                     hint: "add path: <compose file>"))
         }
-        files = try strings(pathNode, "path").map { (Paths.absolute($0.0, relativeTo: baseDirectory), $0.1) }
-        if files.isEmpty {
+        add(try strings(pathNode, "path"), baseDirectory)
+        if files.isEmpty && remote.isEmpty {
             throw DiagnosticsError(
                 .error("invalid-include", "'path' lists no file", at: pathNode.location, path: path.appending("path")))
         }
@@ -185,6 +193,16 @@ private struct IncludeRequest {
         }
         if let envFile = mapping["env_file"] {
             envFiles = try strings(envFile, "env_file").map { (Paths.absolute($0.0, relativeTo: baseDirectory), $0.1) }
+        }
+    }
+
+    private mutating func add(_ paths: [(String, SourceLocation)], _ baseDirectory: String) {
+        for (text, location) in paths {
+            if Rebase.isRemote(text) {
+                remote.append((text, location))
+            } else {
+                files.append((Paths.absolute(text, relativeTo: baseDirectory), location))
+            }
         }
     }
 }

@@ -74,17 +74,27 @@ enum Merge {
         case networks
         case dependsOn
         case build
+        /// Options merge only when both sides use the same driver (or one names none).
+        case logging
         case recursive
     }
 
     private static func rule(for path: [String]) -> Rule {
+        let keyValue = Rule.mappingLike(separators: [0x3D])
+        // Top-level networks and volumes: `<kind>.<name>.<attribute>...`.
+        if path.count >= 3, path[0] == "networks" || path[0] == "volumes" {
+            if path.count == 3, path[2] == "labels" { return keyValue }
+            if path.count == 4, path[0] == "networks", path[2] == "ipam", path[3] == "config" {
+                return .unique(key: { $0["subnet"]?.string })
+            }
+            return .recursive
+        }
         guard path.count >= 3, path[0] == "services" else { return .recursive }
-        let attribute = path[2...]
-        switch attribute.count {
-        case 1:
+        switch path.count {
+        case 3:
             switch path[2] {
             case "command", "entrypoint": return .replace
-            case "environment", "labels", "annotations", "sysctls": return .mappingLike(separators: [0x3D])
+            case "environment", "labels", "annotations", "sysctls": return keyValue
             case "extra_hosts": return .mappingLike(separators: [0x3D, 0x3A])
             case "ports": return .unique(key: ServiceKeys.port)
             case "volumes": return .unique(key: ServiceKeys.volumeTarget)
@@ -93,20 +103,23 @@ enum Merge {
                 return .unique(key: { ServiceKeys.fileReferenceTarget($0, defaultDirectory: "/run/secrets/") })
             case "configs": return .unique(key: { ServiceKeys.fileReferenceTarget($0, defaultDirectory: "/") })
             case "dns", "dns_search", "dns_opt", "env_file", "tmpfs", "cap_add", "cap_drop", "expose", "profiles",
-                "links", "external_links", "volumes_from", "security_opt", "group_add":
+                "links", "external_links", "volumes_from", "security_opt", "group_add", "label_file":
                 return .appendUnique
             case "networks": return .networks
             case "depends_on": return .dependsOn
             case "build": return .build
+            case "logging": return .logging
             default: return .recursive
             }
-        case 2:
-            if path[2] == "healthcheck", path[3] == "test" { return .replace }
-            if path[2] == "build", path[3] == "args" || path[3] == "labels" {
-                return .mappingLike(separators: [0x3D])
+        case 4:
+            switch (path[2], path[3]) {
+            case ("healthcheck", "test"): return .replace
+            case ("ulimits", _): return .replace
+            case ("build", "args"), ("build", "labels"), ("build", "additional_contexts"), ("deploy", "labels"):
+                return keyValue
+            case ("build", "extra_hosts"): return .mappingLike(separators: [0x3D, 0x3A])
+            default: return .recursive
             }
-            if path[2] == "build", path[3] == "extra_hosts" { return .mappingLike(separators: [0x3D, 0x3A]) }
-            return .recursive
         default:
             return .recursive
         }
@@ -143,6 +156,10 @@ enum Merge {
         case .build:
             guard let b = buildAsMapping(base), let o = buildAsMapping(override) else { return override }
             return mergeMappings(b, o, path: path)
+        case .logging:
+            let baseDriver = base["driver"]?.string, overrideDriver = override["driver"]?.string
+            if let baseDriver, let overrideDriver, baseDriver != overrideDriver { return override }
+            return mergeMappings(base, override, path: path)
         case .recursive:
             guard base.mapping != nil, override.mapping != nil else {
                 if base.sequence != nil, override.sequence != nil { return appendAll(base, override) }
@@ -194,9 +211,11 @@ enum Merge {
 
     private static func appendUnique(_ base: Node, _ override: Node) -> Node {
         guard let b = items(base), let o = items(override) else { return override }
-        var seen = Set(b.map(identity))
+        // env_file entries are the same file whether written short or long.
+        func key(_ node: Node) -> String { node["path"]?.string ?? identity(node) }
+        var seen = Set(b.map(key))
         var result = b
-        for item in o where seen.insert(identity(item)).inserted {
+        for item in o where seen.insert(key(item)).inserted {
             result.append(item)
         }
         var node = base
@@ -211,7 +230,6 @@ enum Merge {
         case .scalar(let s): return s.text
         case .sequence(let items): return "[" + items.map(identity).joined(separator: ",") + "]"
         case .mapping(let m):
-            if let path = m["path"]?.string, m.count <= 3 { return path }
             return "{" + m.entries.map { "\($0.key):\(identity($0.value))" }.joined(separator: ",") + "}"
         }
     }

@@ -138,7 +138,10 @@ public struct Mapping: Hashable, Sendable {
     }
 
     public private(set) var entries: [Entry]
+    /// Key to position, kept only above `linearLimit` entries: most compose mappings hold a
+    /// handful of keys, where a scan is as fast as hashing and saves a dictionary per mapping.
     private var index: [String: Int]
+    static let linearLimit = 8
 
     public init(_ entries: [Entry] = []) {
         self.entries = []
@@ -146,23 +149,35 @@ public struct Mapping: Hashable, Sendable {
         for entry in entries { self[entry.key, at: entry.keyLocation] = entry.value }
     }
 
+    /// For the YAML reader, which has already refused duplicate keys: no lookup per key.
+    /// `index` must be complete when there are more than `linearLimit` entries, else empty.
+    init(uniqueEntries entries: [Entry], index: [String: Int]) {
+        self.entries = entries
+        self.index = index
+    }
+
     public var keys: [String] { entries.map(\.key) }
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
 
+    private func position(of key: String) -> Int? {
+        if entries.count <= Self.linearLimit { return entries.firstIndex { $0.key == key } }
+        return index[key]
+    }
+
     public subscript(key: String) -> Node? {
-        index[key].map { entries[$0].value }
+        position(of: key).map { entries[$0].value }
     }
 
     public func entry(_ key: String) -> Entry? {
-        index[key].map { entries[$0] }
+        position(of: key).map { entries[$0] }
     }
 
     /// Sets a value, keeping the original position of an existing key.
     public subscript(key: String, at location: SourceLocation) -> Node? {
         get { self[key] }
         set {
-            if let i = index[key] {
+            if let i = position(of: key) {
                 if let newValue {
                     entries[i].value = newValue
                 } else {
@@ -170,20 +185,26 @@ public struct Mapping: Hashable, Sendable {
                     rebuildIndex()
                 }
             } else if let newValue {
-                index[key] = entries.count
                 entries.append(Entry(key: key, keyLocation: location, value: newValue))
+                if entries.count == Self.linearLimit + 1 {
+                    rebuildIndex()
+                } else if entries.count > Self.linearLimit {
+                    index[key] = entries.count - 1
+                }
             }
         }
     }
 
     public mutating func removeValue(forKey key: String) {
-        guard let i = index[key] else { return }
+        guard let i = position(of: key) else { return }
         entries.remove(at: i)
         rebuildIndex()
     }
 
     private mutating func rebuildIndex() {
         index = [:]
+        guard entries.count > Self.linearLimit else { return }
+        index.reserveCapacity(entries.count)
         for (i, e) in entries.enumerated() { index[e.key] = i }
     }
 

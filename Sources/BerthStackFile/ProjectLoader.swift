@@ -10,6 +10,8 @@ struct ProjectLoader {
     /// Parsed and interpolated files by absolute path (with the environment used), so a
     /// file named by several `extends` is read and warned about once.
     var parsedFiles: [String: (environment: [String: String], node: Node)] = [:]
+    /// Service env files already parsed, by path and format (with the environment used).
+    var parsedEnvFiles: [String: (environment: [String: String], entries: [EnvFile.Entry])] = [:]
 
     init(reader: FileReader) {
         self.reader = reader

@@ -49,7 +49,7 @@ enum Rebase {
         return copy
     }
 
-    private static func isRemote(_ text: String) -> Bool {
+    static func isRemote(_ text: String) -> Bool {
         text.contains("://") || text.hasPrefix("git@") || text.hasPrefix("github.com/")
     }
 

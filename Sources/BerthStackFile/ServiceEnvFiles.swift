@@ -79,14 +79,7 @@ extension ProjectLoader {
                         at: reference.location, path: reference.keyPath,
                         hint: "create it, or use the long form with 'required: false' if it is optional"))
             }
-            let (fileName, text) = try reader.read(
-                reference.path, what: "env file", at: reference.location, path: reference.keyPath)
-            let entries: [EnvFile.Entry]
-            if reference.format == "raw" {
-                entries = Self.rawEntries(text, file: fileName)
-            } else {
-                entries = try EnvFile.parse(text, file: fileName, lookup: { project.environment[$0] })
-            }
+            let entries = try envFileEntries(reference, environment: project.environment)
             for entry in entries {
                 fromFiles[entry.key, at: entry.location] = Node(
                     .scalar(Scalar(entry.value, style: .doubleQuoted)), at: entry.location)
@@ -106,6 +99,24 @@ extension ProjectLoader {
         var envFileNode = envFileEntry.value
         envFileNode.kind = .sequence(longForm)
         service["env_file", at: envFileEntry.keyLocation] = envFileNode
+    }
+
+    /// Many services often share one env file; it is parsed once per environment.
+    private mutating func envFileEntries(
+        _ reference: EnvFileReference, environment: [String: String]
+    ) throws(DiagnosticsError) -> [EnvFile.Entry] {
+        let key = reference.path + "\u{0}" + (reference.format ?? "")
+        if let cached = parsedEnvFiles[key], cached.environment == environment { return cached.entries }
+        let (fileName, text) = try reader.read(
+            reference.path, what: "env file", at: reference.location, path: reference.keyPath)
+        let entries: [EnvFile.Entry]
+        if reference.format == "raw" {
+            entries = Self.rawEntries(text, file: fileName)
+        } else {
+            entries = try EnvFile.parse(text, file: fileName, lookup: { environment[$0] })
+        }
+        parsedEnvFiles[key] = (environment, entries)
+        return entries
     }
 
     private func longFormNode(_ reference: EnvFileReference) -> Node {

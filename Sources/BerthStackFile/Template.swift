@@ -68,9 +68,11 @@ enum Template {
                 i += 1
                 continue
             }
+            // As compose: a `$` that starts nothing (`$ x`, `50$`) stays as written.
             guard i + 1 < end else {
-                throw Failure(
-                    kind: .syntax("a '$' at the end of the value is not followed by a variable name"), offset: i)
+                out.append(dollar)
+                i += 1
+                continue
             }
             let next = bytes[i + 1]
             if next == dollar {
@@ -89,8 +91,8 @@ enum Template {
             } else if next == openBrace {
                 i = try braced(bytes, dollarAt: i, end: end, depth: depth, lookup: lookup, unset: &unset, into: &out)
             } else {
-                throw Failure(
-                    kind: .syntax("a '$' must be followed by a variable name, '{' or another '$'"), offset: i)
+                out.append(dollar)
+                i += 1
             }
         }
     }

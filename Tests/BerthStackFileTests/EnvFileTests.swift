@@ -10,7 +10,8 @@ import Testing
         return out
     }
 
-    @Test func `plain, exported, commented and blank lines`() throws {
+    @Test("plain, exported, commented and blank lines")
+    func plainExportedCommentedAnd() throws {
         let text = """
             # a comment
             A=1
@@ -19,26 +20,33 @@ import Testing
               C = spaced
             D=#not-a-comment
             E=
-            F= # only a comment
+            F= # compose keeps this
+            G=a\t#b
             """
         let v = try values(text)
-        #expect(v == ["A": "1", "B": "two words", "C": "spaced", "D": "#not-a-comment", "E": "", "F": ""])
+        #expect(
+            v == [
+                "A": "1", "B": "two words", "C": "spaced", "D": "#not-a-comment", "E": "", "F": "# compose keeps this",
+                "G": "a\t#b",
+            ])
     }
 
-    @Test func `single quotes are literal and double quotes understand escapes across lines`() throws {
+    @Test("single quotes are literal and double quotes understand escapes across lines")
+    func singleQuotesAreLiteral() throws {
         let text = """
-            S='a $X \\n b'
+            S='a $X \\n b \\' c'
             D="tab\\there \\"q\\" back\\\\slash $$ \\$X"
             M="line1
             line2"
             """
         let v = try values(text, lookup: ["X": "x"])
-        #expect(v["S"] == "a $X \\n b")
+        #expect(v["S"] == "a $X \\n b ' c")
         #expect(v["D"] == "tab\there \"q\" back\\slash $ $X")
         #expect(v["M"] == "line1\nline2")
     }
 
-    @Test func `values interpolate earlier keys first, then the lookup`() throws {
+    @Test("values interpolate earlier keys first, then the lookup")
+    func valuesInterpolateEarlierKeys() throws {
         let text = """
             HOST=db
             URL=postgres://${HOST}:${PORT:-5432}/$NAME
@@ -49,35 +57,46 @@ import Testing
         #expect(v["Q"] == "db-x")
     }
 
-    @Test func `a bare key inherits from the lookup or is skipped`() throws {
-        let v = try values("INHERITED\nMISSING\n", lookup: ["INHERITED": "yes"])
-        #expect(v == ["INHERITED": "yes"])
+    @Test("a bare key inherits from the lookup or is skipped")
+    func aBareKeyInherits() throws {
+        let v = try values("EARLIER=1\nINHERITED\nMISSING\nEARLIER\n", lookup: ["INHERITED": "yes"])
+        #expect(v == ["INHERITED": "yes", "EARLIER": "1"])
     }
 
-    @Test func `entries keep the position of their key`() throws {
+    @Test("entries keep the position of their key")
+    func entriesKeepThePosition() throws {
         let entries = try EnvFile.parse("\n  export  K=v\n", file: "x.env", lookup: { _ in nil })
         #expect(entries.first?.location.description == "x.env:2:11")
     }
 
-    @Test func `a space inside a key is an error with its position`() throws {
+    @Test("a space inside a key is an error with its position")
+    func aSpaceInsideA() throws {
         let error = #expect(throws: DiagnosticsError.self) {
             try EnvFile.parse("OK=1\nMY KEY=1\n", file: "x.env", lookup: { _ in nil })
         }
         #expect(error?.description.hasPrefix("x.env:2:4: error: unexpected 'K' after the variable name 'MY'") == true)
     }
 
-    @Test func `an unclosed quote is an error at the opening quote`() throws {
+    @Test("an unclosed quote is an error at the opening quote")
+    func anUnclosedQuoteIs() throws {
         let error = #expect(throws: DiagnosticsError.self) {
             try EnvFile.parse("A=1\nB=\"open\n", file: "x.env", lookup: { _ in nil })
         }
         #expect(error?.description == "x.env:2:3: error: this double-quoted value is never closed")
     }
 
-    @Test func `a required variable error carries the user's message`() throws {
+    @Test("a required variable error carries the user's message")
+    func aRequiredVariableError() throws {
         let error = #expect(throws: DiagnosticsError.self) {
             try EnvFile.parse("A=${NEED:?set NEED first}\n", file: "x.env", lookup: { _ in nil })
         }
         #expect(
             error?.description == "x.env:1:3: error: required variable 'NEED' is missing a value: set NEED first")
+    }
+
+    @Test("a byte-order mark and CRLF line endings are accepted")
+    func aByteOrderMark() throws {
+        let v = try values("\u{FEFF}A=1\r\nB=\"two\"\r\n# c\r\nC='3'\r\n")
+        #expect(v == ["A": "1", "B": "two", "C": "3"])
     }
 }

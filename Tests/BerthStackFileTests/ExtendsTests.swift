@@ -4,7 +4,7 @@ import Testing
 @testable import BerthStackFile
 
 @Suite struct ExtendsTests {
-    @Test("a service extends another in the same file, short and long form, recursively")
+    @Test("a service extends another in the same file, short and long form, recursively, without its dependencies")
     func sameFile() throws {
         let f = try Fixture()
         defer { f.remove() }
@@ -16,6 +16,10 @@ import Testing
                 image: app
                 environment: [LEVEL=base, KEEP=yes]
                 ports: ["80:80"]
+                depends_on: [db]
+                volumes_from: [db]
+              db:
+                image: db
               middle:
                 extends: base
                 environment: {LEVEL: middle}
@@ -34,7 +38,8 @@ import Testing
         #expect(web.text("environment.LEVEL") == "middle")
         #expect(web.at("ports")?.texts == ["80:80", "81:81"])
         #expect(web.at("image")?.location.description == "compose.yaml:3:12")
-        #expect(stack.root.at("services")?.keys == ["base", "middle", "web"])
+        #expect(web["depends_on"] == nil && web["volumes_from"] == nil)
+        #expect(stack.root.at("services")?.keys == ["base", "db", "middle", "web"])
     }
 
     @Test("a service from a file in another directory keeps its relative paths correct")

@@ -96,4 +96,15 @@ import Testing
         let error = f.failure(f.options())
         #expect(error == "b.yaml:1:11: error: include[0]: include cycle: compose.yaml → a.yaml → b.yaml → compose.yaml")
     }
+
+    @Test("remote includes are refused with a clear error")
+    func remote() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write("compose.yaml", "include:\n  - oci://docker.io/example/app:latest\n")
+        #expect(
+            f.failure(f.options())
+                == "compose.yaml:2:5: error: include[0]: including a remote compose file (oci://docker.io/example/app:latest) is not supported"
+        )
+    }
 }

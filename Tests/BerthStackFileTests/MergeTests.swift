@@ -229,4 +229,75 @@ import Testing
         #expect(stack.root.text("services.web.image") == "from-proj")
         #expect(stack.root.text("services.web.environment.V") == "1")
     }
+
+    @Test("logging merges only for the same driver; ulimits entries are replaced; ipam configs are unique by subnet")
+    func loggingUlimitsIpam() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write(
+            "compose.yaml",
+            """
+            services:
+              a:
+                logging: {driver: json-file, options: {max-size: 1m}}
+                ulimits: {nofile: {soft: 1024, hard: 2048}}
+              b:
+                logging: {driver: json-file, options: {max-size: 1m}}
+            networks:
+              front:
+                labels: [a=1]
+                ipam:
+                  config:
+                    - subnet: 10.1.0.0/24
+                      gateway: 10.1.0.1
+            """)
+        try f.write(
+            "compose.override.yaml",
+            """
+            services:
+              a:
+                logging: {options: {max-file: "3"}}
+                ulimits: {nofile: {soft: 4096}}
+              b:
+                logging: {driver: local}
+            networks:
+              front:
+                labels: {b: "2"}
+                ipam:
+                  config:
+                    - subnet: 10.1.0.0/24
+                      gateway: 10.1.0.254
+                    - subnet: 10.2.0.0/24
+            """)
+        let root = try f.load(f.options()).root
+        #expect(root.at("services.a.logging.options")?.keys == ["max-size", "max-file"])
+        #expect(root.at("services.b.logging")?.keys == ["driver"])
+        #expect(root.at("services.a.ulimits.nofile")?.keys == ["soft"])
+        #expect(root.at("networks.front.labels")?.keys == ["a", "b"])
+        #expect(root.at("networks.front.ipam.config")?.sequence?.map { $0.text("gateway") } == ["10.1.0.254", nil])
+    }
+
+    @Test("merge tags in a single file: !reset drops the value, !override is just the value")
+    func tagsWithoutBase() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write(
+            "compose.yaml",
+            "services:\n  web:\n    image: a\n    ports: !reset [\"80:80\"]\n    dns: !override [1.1.1.1]\n")
+        let web = try #require(try f.load(f.options()).root.at("services.web"))
+        #expect(web.keys == ["image", "dns"])
+        #expect(web.at("dns")?.mergeTag == nil)
+        #expect(web.at("dns")?.texts == ["1.1.1.1"])
+    }
+
+    @Test("!override on a list replaces the inherited list instead of appending")
+    func overrideList() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write("compose.yaml", "services:\n  web:\n    ports: [\"80:80\", \"81:81\"]\n")
+        try f.write("compose.override.yaml", "services:\n  web:\n    ports: !override [\"90:90\"]\n")
+        let web = try #require(try f.load(f.options()).root.at("services.web"))
+        #expect(web.at("ports")?.texts == ["90:90"])
+        #expect(web.at("ports[0]")?.location.description == "compose.override.yaml:3:23")
+    }
 }

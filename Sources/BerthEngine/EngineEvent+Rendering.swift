@@ -1,0 +1,71 @@
+import BerthPlan
+
+extension EngineEvent {
+    /// One plain line (`container demo-web-1: start done (0.3s)`), for logs and non-TTY output.
+    public var line: String {
+        let subject = container.map { "container \($0)" } ?? resource.description
+        let verb = operation == .action ? change.rawValue : operation.rawValue
+        switch state {
+        case .started: return "\(subject): \(verb)…"
+        case .done: return "\(subject): \(verb) done (\(Self.seconds(elapsed)))"
+        case .failed(let message): return "\(subject): \(verb) failed: \(message)"
+        case .skipped(let why): return "\(subject): skipped, \(why)"
+        case .warning(let message): return "\(subject): warning: \(message)"
+        }
+    }
+
+    /// One JSON object per line with sorted keys, for `--progress json`.
+    public var jsonLine: String {
+        var o: [String: String] = [
+            "resourceKind": resource.kind.rawValue, "resource": resource.name, "change": change.rawValue,
+            "operation": operation.rawValue,
+        ]
+        if let container { o["container"] = container }
+        switch state {
+        case .started: o["state"] = "started"
+        case .done: o["state"] = "done"
+        case .failed(let message):
+            o["state"] = "failed"
+            o["message"] = message
+        case .skipped(let why):
+            o["state"] = "skipped"
+            o["message"] = why
+        case .warning(let message):
+            o["state"] = "warning"
+            o["message"] = message
+        }
+        let members = o.keys.sorted().map { "\(Self.quoted($0)):\(Self.quoted(o[$0] ?? ""))" }
+        return "{" + (members + ["\"elapsedMs\":\(Self.milliseconds(elapsed))"]).sorted().joined(separator: ",") + "}"
+    }
+
+    static func milliseconds(_ d: Duration) -> Int64 {
+        let (seconds, attoseconds) = d.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        let ms = milliseconds(d)
+        return "\(ms / 1000).\(ms % 1000 / 100)s"
+    }
+
+    private static func quoted(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,1 +1,0 @@
-// The planner: desired topology and observed state in, an ordered plan out. (In progress.)
