@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSeccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "CCap", providers: [.apt(["libcap-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
 
         // Pipeline stages, dependencies pointing one way.
@@ -42,7 +43,7 @@ let package = Package(
 
         // Linux side: syscalls, images, runtime.
         .target(name: "BerthSystem", dependencies: ["CBerthShims"]),
-        .target(name: "BerthImage", dependencies: ["BerthSystem", "CZlib"]),
+        .target(name: "BerthImage", dependencies: ["BerthSystem", "CZlib", "CZstd"]),
         .target(
             name: "BerthRuntime",
             dependencies: ["BerthSystem", "CSeccomp", "CCap"]

@@ -14,7 +14,7 @@ enum Compression: Sendable, Equatable {
     }
 
     /// Wraps `upstream` so reads yield the uncompressed tar. The format is sniffed from the
-    /// stream so a mislabelled layer still unpacks; zstd is refused naming the media type.
+    /// stream so a mislabelled layer still unpacks.
     static func decompressing(_ upstream: any ByteStream, mediaType: String) throws -> any ByteStream {
         var prefix = [UInt8](repeating: 0, count: 4)
         let got = try prefix.withUnsafeMutableBytes { try upstream.readFully(into: $0) }
@@ -23,10 +23,7 @@ enum Compression: Sendable, Equatable {
         switch sniff(prefix) {
         case .none: return stream
         case .gzip: return try GzipInputStream(stream)
-        case .zstd:
-            throw ImageError.unsupportedMediaType(
-                mediaType.isEmpty ? "zstd-compressed layer" : mediaType,
-                what: "a zstd-compressed layer (berth unpacks plain and gzip layers only; re-push the image with gzip)")
+        case .zstd: return try ZstdInputStream(stream)
         }
     }
 }

@@ -16,6 +16,7 @@ public enum ImageError: Error, Sendable, CustomStringConvertible, Equatable {
     case imageInUse(String, manifest: Digest)
     case missingBlob(Digest, needed: String)
     case registry(String)
+    case layerNotUnpacked(Digest, image: String, directory: String)
     case invalidChange(String, reason: String)
     case noMatchingPlatform(String, available: [String])
     case pullPolicyNever(String)
@@ -53,6 +54,9 @@ public enum ImageError: Error, Sendable, CustomStringConvertible, Equatable {
             return "blob \(digest) needed by \(needed) is missing from the store or archive"
         case .registry(let message):
             return message
+        case .layerNotUnpacked(let diffID, let image, let directory):
+            return
+                "layer \(diffID) of \(image) is not unpacked at \(directory); remove the image and load or pull it again"
         case .invalidChange(let text, let reason):
             return "invalid --change \"\(text)\": \(reason)"
         case .noMatchingPlatform(let reference, let available):

@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 /// The content-addressed image store under `<root>/images`:
 ///
@@ -81,8 +82,10 @@ public struct ImageStore: Sendable {
         let manifest = try loadManifest(image.manifestDigest)
         try blobs.verify(manifest.config.digest, what: "config of \(image.manifestDigest)")
         for layer in manifest.layers { try blobs.verify(layer.digest, what: "layer blob \(layer.digest)") }
-        for directory in image.layerDirectories where !DirectoryTree.isDirectory(directory) {
-            throw ImageError.registry("layer directory \(directory) is missing; remove the image and load or pull it again")
+        for (directory, diffID) in zip(image.layerDirectories, image.config.diffIDs)
+        where !DirectoryTree.isDirectory(directory) {
+            throw ImageError.layerNotUnpacked(
+                diffID, image: image.reference?.description ?? image.manifestDigest.description, directory: directory)
         }
     }
 
@@ -94,9 +97,8 @@ public struct ImageStore: Sendable {
         let directories = config.diffIDs.map(layerDirectory)
         if requireLayers {
             for (directory, diffID) in zip(directories, config.diffIDs) where !DirectoryTree.isDirectory(directory) {
-                throw ImageError.registry(
-                    "layer \(diffID) of \(reference?.description ?? digest.description) is not unpacked at \(directory); "
-                        + "remove the image and load or pull it again")
+                throw ImageError.layerNotUnpacked(
+                    diffID, image: reference?.description ?? digest.description, directory: directory)
             }
         }
         return StoredImage(
@@ -126,7 +128,9 @@ public struct ImageStore: Sendable {
             }
         }
         guard let first = matches.first else { throw ImageError.imageNotFound(text) }
-        guard matches.count == 1 else { throw ImageError.ambiguousImage(text, matches: matches.map(\.shortID).sorted()) }
+        guard matches.count == 1 else {
+            throw ImageError.ambiguousImage(text, matches: matches.map(\.shortID).sorted())
+        }
         return first
     }
 

@@ -18,17 +18,13 @@ enum MediaType {
     static let manifests: Set<String> = [ociManifest, dockerManifest]
     static let indexes: Set<String> = [ociIndex, dockerManifestList]
     static let layers: Set<String> = [
-        ociLayer, ociLayerGzip, ociNondistributableLayer, ociNondistributableLayerGzip, dockerLayerGzip,
+        ociLayer, ociLayerGzip, ociLayerZstd, ociNondistributableLayer, ociNondistributableLayerGzip, dockerLayerGzip,
         dockerForeignLayerGzip,
     ]
 
     /// Refuses layer types berth cannot unpack, before any download starts.
     static func checkLayer(_ type: String, digest: Digest) throws(ImageError) {
         if layers.contains(type) { return }
-        if type == ociLayerZstd {
-            throw ImageError.unsupportedMediaType(
-                type, what: "layer \(digest) (zstd layers are not supported; use a gzip or uncompressed variant)")
-        }
         throw ImageError.unsupportedMediaType(type, what: "layer \(digest)")
     }
 }
