@@ -19,7 +19,8 @@ extension DesiredState {
             },
             volumes: topology.volumes.map { volume in
                 DesiredVolume(
-                    name: volume.name, definition: Definition(fields: volume.canonicalFields), external: volume.external)
+                    name: volume.name, definition: Definition(fields: volume.canonicalFields), external: volume.external
+                )
             })
     }
 }

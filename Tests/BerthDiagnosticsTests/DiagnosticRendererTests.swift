@@ -22,7 +22,8 @@ import Testing
     }
 
     @Test func renderingWithoutSourceStillNamesTheLocation() {
-        let d = Diagnostic.warning("unset-variable", "variable TAG is not set", at: SourceLocation(file: "a.yml", line: 2, column: 9))
+        let d = Diagnostic.warning(
+            "unset-variable", "variable TAG is not set", at: SourceLocation(file: "a.yml", line: 2, column: 9))
         #expect(DiagnosticRenderer().render(d) == "a.yml:2:9: warning: variable TAG is not set\n")
     }
 
