@@ -137,7 +137,14 @@ struct Cgroup {
             for pid in remaining { _ = kill(pid, SIGKILL) }
             var busy = false
             for dir in directories where rmdir(dir) != 0 && errno != ENOENT { busy = true }
-            if !busy { return }
+            if !busy {
+                // The shared `berth` parent goes with the last container, so an idle host
+                // carries no berth cgroup at all; while others remain it is busy and stays.
+                for dir in directories {
+                    if let slash = dir.lastIndex(of: "/") { _ = rmdir(String(dir[..<slash])) }
+                }
+                return
+            }
             var ts = timespec(tv_sec: 0, tv_nsec: attempt < 20 ? 1_000_000 : 10_000_000)
             nanosleep(&ts, nil)
         }
