@@ -33,20 +33,22 @@ let package = Package(
 
         // Pipeline stages, dependencies pointing one way.
         .target(name: "BerthDiagnostics"),
+        // Foundation-free encodings shared by the pure stages and the supervisor: SHA-256, JSON.
+        .target(name: "BerthEncoding"),
         .target(
             name: "BerthStackFile",
             dependencies: ["BerthDiagnostics", "CYAML"]
         ),
-        .target(name: "BerthModel", dependencies: ["BerthDiagnostics", "BerthStackFile"]),
-        .target(name: "BerthPlan", dependencies: ["BerthModel"]),
-        .target(name: "BerthEngine", dependencies: ["BerthPlan"]),
+        .target(name: "BerthModel", dependencies: ["BerthDiagnostics", "BerthStackFile", "BerthEncoding"]),
+        .target(name: "BerthPlan", dependencies: ["BerthModel", "BerthEncoding"]),
+        .target(name: "BerthEngine", dependencies: ["BerthPlan", "BerthEncoding"]),
 
         // Linux side: syscalls, images, runtime.
         .target(name: "BerthSystem", dependencies: ["CBerthShims"]),
-        .target(name: "BerthImage", dependencies: ["BerthSystem", "CZlib", "CZstd"]),
+        .target(name: "BerthImage", dependencies: ["BerthSystem", "BerthEncoding", "CZlib", "CZstd"]),
         .target(
             name: "BerthRuntime",
-            dependencies: ["BerthSystem", "CSeccomp", "CCap"]
+            dependencies: ["BerthSystem", "BerthEncoding", "CSeccomp", "CCap"]
         ),
         .target(name: "BerthNetwork", dependencies: ["BerthSystem"]),
         .target(name: "BerthState", dependencies: ["BerthSystem"]),
@@ -68,11 +70,12 @@ let package = Package(
         ),
 
         .testTarget(name: "BerthDiagnosticsTests", dependencies: ["BerthDiagnostics"]),
+        .testTarget(name: "BerthEncodingTests", dependencies: ["BerthEncoding"]),
         .testTarget(name: "BerthStackFileTests", dependencies: ["BerthStackFile"]),
         .testTarget(name: "BerthModelTests", dependencies: ["BerthModel", "BerthStackFile"]),
         .testTarget(name: "BerthPlanTests", dependencies: ["BerthPlan"]),
         .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine", "BerthPlan"]),
-        .testTarget(name: "BerthImageTests", dependencies: ["BerthImage"]),
+        .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthEncoding"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthStateTests", dependencies: ["BerthState"]),

@@ -1,3 +1,4 @@
+import BerthEncoding
 import BerthPlan
 
 extension EngineEvent {
@@ -34,7 +35,7 @@ extension EngineEvent {
             o["state"] = "warning"
             o["message"] = message
         }
-        let members = o.keys.sorted().map { "\(Self.quoted($0)):\(Self.quoted(o[$0] ?? ""))" }
+        let members = o.keys.sorted().map { "\(JSONValue.quoted($0)):\(JSONValue.quoted(o[$0] ?? ""))" }
         return "{" + (members + ["\"elapsedMs\":\(Self.milliseconds(elapsed))"]).sorted().joined(separator: ",") + "}"
     }
 
@@ -46,26 +47,5 @@ extension EngineEvent {
     static func seconds(_ d: Duration) -> String {
         let ms = milliseconds(d)
         return "\(ms / 1000).\(ms % 1000 / 100)s"
-    }
-
-    private static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,4 @@
+import BerthEncoding
 import BerthSystem
 import Foundation
 

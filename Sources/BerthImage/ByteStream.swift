@@ -1,3 +1,4 @@
+import BerthEncoding
 import BerthSystem
 
 /// A pull-based byte source. Layers are unpacked through a chain of these (file → hash →

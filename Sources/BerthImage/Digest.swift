@@ -1,3 +1,5 @@
+import BerthEncoding
+
 /// A content address `sha256:<64 hex>`. Only sha256 is accepted: it is what every registry
 /// and archive berth reads uses, and a digest berth cannot verify is no digest at all.
 public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {

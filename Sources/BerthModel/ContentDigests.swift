@@ -1,4 +1,5 @@
 import BerthDiagnostics
+import BerthEncoding
 import Foundation
 
 /// Reads the files a service's containers depend on and records their SHA-256, so a

@@ -1,3 +1,5 @@
+import BerthEncoding
+
 /// Writes canonical values as indented JSON with sorted keys, for `--format json`.
 enum JSONEmitter {
     static func document(_ value: Value) -> String {
@@ -43,23 +45,5 @@ enum JSONEmitter {
         }
     }
 
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    out += "\\u" + YAMLEmitter.hex(u.value, width: 4)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ s: String) -> String { JSONValue.quoted(s) }
 }

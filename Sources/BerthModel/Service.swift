@@ -1,3 +1,4 @@
+import BerthEncoding
 /// One enabled (or profile-disabled) service with every field typed and defaults made
 /// explicit. Equal services mean equal containers, which is what plans compare.
 public struct Service: Hashable, Sendable {
@@ -146,6 +147,6 @@ public struct Service: Hashable, Sendable {
             hasher.update(field.value)
             hasher.update([0x0A])
         }
-        return hasher.finalize().map { YAMLEmitter.hex(UInt32($0), width: 2).lowercased() }.joined()
+        return SHA256.hexString(hasher.finalize())
     }
 }

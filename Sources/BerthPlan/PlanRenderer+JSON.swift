@@ -1,3 +1,5 @@
+import BerthEncoding
+
 extension PlanRenderer {
     /// One JSON object on one line, keys sorted, for scripts and `--format json`. Every
     /// action is listed, unchanged ones included, so a script sees the whole stack.
@@ -11,13 +13,15 @@ extension PlanRenderer {
             "orphans": .array(plan.orphans.map(JSONValue.string)),
             "problems": .array(plan.problems.map { .object(["message": .string($0.description)]) }),
             "summary": .object([
-                "create": .number(s.create), "recreate": .number(s.recreate), "start": .number(s.start),
-                "restart": .number(s.restart), "scale": .number(s.scale), "remove": .number(s.remove),
-                "unchanged": .number(s.unchanged),
+                "create": .integer(Int64(s.create)), "recreate": .integer(Int64(s.recreate)),
+                "start": .integer(Int64(s.start)),
+                "restart": .integer(Int64(s.restart)), "scale": .integer(Int64(s.scale)),
+                "remove": .integer(Int64(s.remove)),
+                "unchanged": .integer(Int64(s.unchanged)),
             ]),
             "changes": .bool(plan.hasChanges),
         ]
-        return JSONValue.object(root).text
+        return JSONValue.object(root).serialized
     }
 
     private static func json(_ resource: Resource) -> JSONValue {
@@ -30,12 +34,14 @@ extension PlanRenderer {
             "change": .string(action.change.rawValue),
             "replicas": .array(
                 action.replicas.map { r in
-                    var ro: [String: JSONValue] = ["number": .number(r.number), "container": .string(r.container)]
+                    var ro: [String: JSONValue] = [
+                        "number": .integer(Int64(r.number)), "container": .string(r.container),
+                    ]
                     if let previous = r.previous { ro["previous"] = .string(previous) }
                     return .object(ro)
                 }),
             "reasons": .array(action.reasons.map(json)),
-            "after": .array(action.after.map(JSONValue.number)),
+            "after": .array(action.after.map { .integer(Int64($0)) }),
         ]
         if let order = action.updateOrder { o["updateOrder"] = .string(order.rawValue) }
         return .object(o)
@@ -59,7 +65,8 @@ extension PlanRenderer {
         case .stopped(let container): return .object(["kind": "stopped", "container": .string(container)])
         case .notStarted(let container): return .object(["kind": "notStarted", "container": .string(container)])
         case .completed(let container): return .object(["kind": "completed", "container": .string(container)])
-        case .scaled(let from, let to): return .object(["kind": "scaled", "from": .number(from), "to": .number(to)])
+        case .scaled(let from, let to):
+            return .object(["kind": "scaled", "from": .integer(Int64(from)), "to": .integer(Int64(to))])
         case .orphan: return .object(["kind": "orphan"])
         case .dataLoss: return .object(["kind": "dataLoss"])
         }
@@ -71,7 +78,7 @@ extension PlanRenderer {
         switch item.kind {
         case .containerExited(let code):
             o["kind"] = "containerExited"
-            o["exitCode"] = .number(Int(code))
+            o["exitCode"] = .integer(Int64(Int(code)))
         case .containerDead: o["kind"] = "containerDead"
         case .supervisorMissing: o["kind"] = "supervisorMissing"
         case .bridgeMissing: o["kind"] = "bridgeMissing"
@@ -79,8 +86,4 @@ extension PlanRenderer {
         }
         return .object(o)
     }
-}
-
-extension JSONValue: ExpressibleByStringLiteral {
-    init(stringLiteral value: String) { self = .string(value) }
 }

@@ -1,3 +1,4 @@
+import BerthEncoding
 import Testing
 
 @testable import BerthPlan
@@ -126,6 +127,6 @@ import Testing
     }
 
     @Test func jsonEscapesQuotesAndControlCharacters() {
-        #expect(JSONValue.string("a\"b\\c\n\u{01}").text == #""a\"b\\c\n\u0001""#)
+        #expect(JSONValue.string("a\"b\\c\n\u{01}").serialized == #""a\"b\\c\n\u0001""#)
     }
 }

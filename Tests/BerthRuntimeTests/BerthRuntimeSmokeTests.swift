@@ -1,3 +1,4 @@
+import BerthEncoding
 import Testing
 
 @testable import BerthRuntime

@@ -1,3 +1,5 @@
+import BerthEncoding
+
 /// A seccomp profile in docker's JSON format (the subset of fields that decide behaviour).
 public struct SeccompProfile: Codable, Sendable, Equatable {
     public var defaultAction: String

@@ -1,3 +1,4 @@
+import BerthEncoding
 import BerthSystem
 
 /// A request on the supervisor's socket.

@@ -1,6 +1,7 @@
-/// A parsed JSON document. BerthRuntime avoids Foundation so the supervisor stays small, and
-/// carries its own JSON for state files, the container config and the control protocol.
-public enum JSONValue: Equatable, Sendable {
+/// A JSON document with one fixed rendering (sorted keys, no whitespace) and a parser,
+/// without Foundation: the supervisor stays small, and `--format json` output is byte for
+/// byte stable across platforms and Foundation versions.
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -40,6 +41,13 @@ public enum JSONValue: Equatable, Sendable {
             }
             out += "}"
         }
+    }
+
+    /// `s` as a JSON string literal, quotes included.
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        writeString(s, to: &out)
+        return out
     }
 
     private static func writeString(_ s: String, to out: inout String) {

@@ -71,6 +71,34 @@ public struct SHA256: Sendable {
         return out
     }
 
+    public mutating func update(_ text: String) {
+        var text = text
+        text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Lowercase hex of the digest of `bytes`.
+    public static func hex(_ bytes: some Collection<UInt8>) -> String {
+        hexString(hash(bytes))
+    }
+
+    /// Lowercase hex of the digest of the UTF-8 of `text`.
+    public static func hex(_ text: String) -> String {
+        var hasher = SHA256()
+        hasher.update(text)
+        return hexString(hasher.finalize())
+    }
+
+    public static func hexString(_ digest: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(digest.count * 2)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(bytes)
