@@ -40,7 +40,7 @@ public struct StateStore: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(Array(try encoder.encode(state)), to: path)
+        try AtomicFile.write(path, Array(try encoder.encode(state)))
     }
 
     /// Projects that have a state record, sorted.

@@ -4,11 +4,14 @@
     import Musl
 #endif
 
-/// Replaces a file so that a reader, or the next run after a SIGKILL or power loss, sees
-/// either the old content or the new one, never a mix: write a temporary file beside it,
-/// fsync, rename over the target, fsync the directory.
+/// Replaces a file so that a reader, or the next run after a SIGKILL, sees either the old
+/// content or the new one, never a mix: write a temporary file beside it, rename it over
+/// the target. `durable` adds the fsyncs (file, then directory) for records that must also
+/// survive a host crash; transient records skip their milliseconds.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(SystemCallError) {
+    public static func write(
+        _ path: String, _ bytes: [UInt8], durable: Bool = true, mode: mode_t = 0o600
+    ) throws(SystemCallError) {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -19,11 +22,18 @@ public enum AtomicFile {
             if !renamed { unlink(temporary) }
         }
         try descriptor.writeAll(bytes)
-        try descriptor.sync()
+        if durable { try descriptor.sync() }
         try retryingOnInterrupt("rename", "\"\(temporary)\", \"\(path)\"") { rename(temporary, path) }
         renamed = true
+        guard durable else { return }
         let parent = try FileDescriptor.open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY)
         defer { parent.close() }
         try parent.sync()
+    }
+
+    public static func write(
+        _ path: String, _ text: String, durable: Bool = true, mode: mode_t = 0o600
+    ) throws(SystemCallError) {
+        try write(path, Array(text.utf8), durable: durable, mode: mode)
     }
 }
