@@ -56,6 +56,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "berth", dependencies: ["BerthCLI"]),
+        // Per-container supervisor + exec helper: single-threaded, no Foundation, small RSS.
+        // Static Swift stdlib: no ~6 MB of mapped shared Swift libraries (idle RSS ~3.5 MB).
+        .executableTarget(
+            name: "berth-supervisor", dependencies: ["BerthRuntime"],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+        ),
 
         .testTarget(name: "BerthDiagnosticsTests", dependencies: ["BerthDiagnostics"]),
         .testTarget(name: "BerthStackFileTests", dependencies: ["BerthStackFile"]),

@@ -10,7 +10,8 @@ public struct BerthCommand: AsyncParsableCommand {
         commandName: "berth",
         abstract: "Bring compose stacks up and down with berth's own container runtime.",
         subcommands: [
-            ConfigCommand.self
+            ConfigCommand.self,
+            ContainerCommand.self,
         ]
     )
 

@@ -1,196 +1,89 @@
+import CBerthShims
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
 
-/// The parts of `struct stat` berth acts on, so callers never touch the C layout.
-public struct FileStatus: Sendable, Hashable {
-    public var mode: UInt32
-    public var uid: UInt32
-    public var gid: UInt32
-    public var size: Int64
-    public var device: UInt64
-    public var inode: UInt64
-    public var linkCount: UInt64
-    public var specialDevice: UInt64
-    public var modificationSeconds: Int
-    public var modificationNanoseconds: Int
-
-    init(_ raw: stat) {
-        mode = raw.st_mode
-        uid = raw.st_uid
-        gid = raw.st_gid
-        size = Int64(raw.st_size)
-        device = UInt64(raw.st_dev)
-        inode = UInt64(raw.st_ino)
-        linkCount = UInt64(raw.st_nlink)
-        specialDevice = UInt64(raw.st_rdev)
-        modificationSeconds = raw.st_mtim.tv_sec
-        modificationNanoseconds = raw.st_mtim.tv_nsec
-    }
-
-    /// The `S_IFMT` bits: what kind of file this is.
-    public var fileType: UInt32 { mode & UInt32(S_IFMT) }
-    public var isDirectory: Bool { fileType == UInt32(S_IFDIR) }
-    public var isRegularFile: Bool { fileType == UInt32(S_IFREG) }
-    public var isSymbolicLink: Bool { fileType == UInt32(S_IFLNK) }
-    /// Permission bits including setuid/setgid/sticky.
-    public var permissions: UInt32 { mode & 0o7777 }
-}
-
-/// Major/minor packing as glibc's `makedev` does it (a macro Swift cannot import).
-public func makeDeviceNumber(major: UInt32, minor: UInt32) -> UInt64 {
-    let major = UInt64(major)
-    let minor = UInt64(minor)
-    return ((major & 0xfff) << 8) | ((major & ~0xfff) << 32) | (minor & 0xff) | ((minor & ~0xff) << 12)
-}
-
-public func deviceMajor(_ device: UInt64) -> UInt32 {
-    UInt32(truncatingIfNeeded: ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff))
-}
-
-public func deviceMinor(_ device: UInt64) -> UInt32 {
-    UInt32(truncatingIfNeeded: (device & 0xff) | ((device >> 12) & ~0xff))
-}
-
-/// Directory-relative file system calls. Everything that unpacks untrusted archives works
-/// relative to an open directory so a path can never be re-resolved through a swapped symlink.
-extension FileDescriptor {
-    public func makeDirectoryAt(_ name: String, mode: mode_t) throws(SystemCallError) {
-        try retryingOnInterrupt("mkdirat", "\(rawValue), \"\(name)\", 0o\(String(mode, radix: 8))") {
-            mkdirat(rawValue, name, mode)
+/// File-level calls used while assembling a root filesystem.
+public enum FileSystemCalls {
+    public static func makeNode(_ path: String, mode: mode_t, major: UInt32, minor: UInt32) throws(SystemCallError) {
+        try retryingOnInterrupt("mknod", "\"\(path)\", 0o\(String(mode, radix: 8)), \(major):\(minor)") {
+            mknod(path, mode, dev_t(berth_makedev(major, minor)))
         }
     }
 
-    public func makeSymbolicLinkAt(_ name: String, target: String) throws(SystemCallError) {
-        try retryingOnInterrupt("symlinkat", "\"\(target)\", \(rawValue), \"\(name)\"") {
-            symlinkat(target, rawValue, name)
+    /// Creates a directory; an existing one is fine.
+    public static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(SystemCallError) {
+        if mkdir(path, mode) == 0 || errno == EEXIST { return }
+        throw SystemCallError("mkdir", "\"\(path)\"")
+    }
+
+    /// Creates every missing directory along `path`.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(SystemCallError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            try makeDirectory(prefix, mode: mode)
         }
     }
 
-    /// A hard link; never follows a symlink at `existing` (flags 0), so the link is to the
-    /// entry itself.
-    public func makeHardLinkAt(
-        _ name: String, to existing: String, in existingDirectory: FileDescriptor
-    ) throws(SystemCallError) {
-        try retryingOnInterrupt(
-            "linkat", "\(existingDirectory.rawValue), \"\(existing)\", \(rawValue), \"\(name)\", 0"
-        ) {
-            linkat(existingDirectory.rawValue, existing, rawValue, name, 0)
+    public static func symlink(_ target: String, at path: String) throws(SystemCallError) {
+        if Glibc.symlink(target, path) == 0 || errno == EEXIST { return }
+        throw SystemCallError("symlink", "\"\(target)\", \"\(path)\"")
+    }
+
+    /// Opens `path` beneath `root` as if `root` were "/": symlinks and ".." cannot leave it
+    /// (openat2 RESOLVE_IN_ROOT), so a hostile image cannot point a mount target at the host.
+    public static func openInRoot(_ root: FileDescriptor, _ path: String, flags: Int32, mode: mode_t = 0)
+        throws(SystemCallError) -> FileDescriptor
+    {
+        let fd = try retryingOnInterrupt("openat2", "\(root.rawValue), \"\(path)\", RESOLVE_IN_ROOT") {
+            berth_openat2_in_root(root.rawValue, path, flags | O_CLOEXEC, UInt32(mode))
         }
+        return FileDescriptor(rawValue: fd)
     }
 
-    public func makeNodeAt(_ name: String, mode: mode_t, device: UInt64) throws(SystemCallError) {
-        try retryingOnInterrupt("mknodat", "\(rawValue), \"\(name)\", 0o\(String(mode, radix: 8)), \(device)") {
-            mknodat(rawValue, name, mode, dev_t(device))
+    /// Closes (or marks close-on-exec with CLOSE_RANGE_CLOEXEC) every descriptor in the range.
+    public static func closeRange(from first: UInt32, to last: UInt32 = UInt32.max, flags: UInt32 = 0)
+        throws(SystemCallError)
+    {
+        try retryingOnInterrupt("close_range", "\(first), \(last), \(flags)") { berth_close_range(first, last, flags) }
+    }
+
+    public static func memfdCreate(_ name: String, flags: UInt32) throws(SystemCallError) -> FileDescriptor {
+        FileDescriptor(
+            rawValue: try retryingOnInterrupt("memfd_create", "\"\(name)\"") { berth_memfd_create(name, flags) })
+    }
+
+    public static func rename(_ from: String, _ to: String) throws(SystemCallError) {
+        try retryingOnInterrupt("rename", "\"\(from)\", \"\(to)\"") { Glibc.rename(from, to) }
+    }
+
+    /// Reads a whole (small) file, e.g. a cgroup or /proc entry.
+    public static func readFile(_ path: String, limit: Int = 16 << 20) throws(SystemCallError) -> [UInt8] {
+        let fd = try FileDescriptor.open(path, O_RDONLY)
+        defer { fd.close() }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while result.count < limit {
+            let n = try buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemCallError) in try fd.read(into: raw) }
+            }.get()
+            if n == 0 { break }
+            result += buffer[0..<n]
         }
+        return result
     }
 
-    /// Changes owner without following a final symlink (lchown semantics).
-    public func changeOwnerAt(_ name: String, uid: UInt32, gid: UInt32) throws(SystemCallError) {
-        try retryingOnInterrupt("fchownat", "\(rawValue), \"\(name)\", \(uid), \(gid), AT_SYMLINK_NOFOLLOW") {
-            fchownat(rawValue, name, uid, gid, AT_SYMLINK_NOFOLLOW)
-        }
-    }
-
-    public func changeOwner(uid: UInt32, gid: UInt32) throws(SystemCallError) {
-        try retryingOnInterrupt("fchown", "\(rawValue), \(uid), \(gid)") { fchown(rawValue, uid, gid) }
-    }
-
-    public func changeMode(_ mode: mode_t) throws(SystemCallError) {
-        try retryingOnInterrupt("fchmod", "\(rawValue), 0o\(String(mode, radix: 8))") { fchmod(rawValue, mode) }
-    }
-
-    public func changeModeAt(_ name: String, mode: mode_t) throws(SystemCallError) {
-        try retryingOnInterrupt("fchmodat", "\(rawValue), \"\(name)\", 0o\(String(mode, radix: 8))") {
-            fchmodat(rawValue, name, mode, 0)
-        }
-    }
-
-    /// Sets access and modification time of `name` without following a final symlink.
-    public func setTimesAt(_ name: String, seconds: Int, nanoseconds: Int) throws(SystemCallError) {
-        var times = [
-            timespec(tv_sec: seconds, tv_nsec: nanoseconds), timespec(tv_sec: seconds, tv_nsec: nanoseconds),
-        ]
-        try retryingOnInterrupt("utimensat", "\(rawValue), \"\(name)\", \(seconds), AT_SYMLINK_NOFOLLOW") {
-            utimensat(rawValue, name, &times, AT_SYMLINK_NOFOLLOW)
-        }
-    }
-
-    public func renameAt(_ name: String, to newName: String, in newDirectory: FileDescriptor) throws(SystemCallError) {
-        try retryingOnInterrupt("renameat", "\(rawValue), \"\(name)\", \(newDirectory.rawValue), \"\(newName)\"") {
-            renameat(rawValue, name, newDirectory.rawValue, newName)
-        }
-    }
-
-    public func unlinkAt(_ name: String, directory: Bool = false) throws(SystemCallError) {
-        let flags = directory ? AT_REMOVEDIR : 0
-        try retryingOnInterrupt("unlinkat", "\(rawValue), \"\(name)\", \(directory ? "AT_REMOVEDIR" : "0")") {
-            unlinkat(rawValue, name, flags)
-        }
-    }
-
-    /// `fstatat` without following a final symlink; nil when the entry does not exist.
-    public func statusAt(_ name: String) throws(SystemCallError) -> FileStatus? {
-        var raw = stat()
-        let result = fstatat(rawValue, name, &raw, AT_SYMLINK_NOFOLLOW)
-        if result == 0 { return FileStatus(raw) }
-        let err = Errno.current
-        if err == .noEntry { return nil }
-        throw SystemCallError("fstatat", "\(rawValue), \"\(name)\", AT_SYMLINK_NOFOLLOW", errno: err)
-    }
-
-    public func status() throws(SystemCallError) -> FileStatus {
-        var raw = stat()
-        try retryingOnInterrupt("fstat", "\(rawValue)") { fstat(rawValue, &raw) }
-        return FileStatus(raw)
-    }
-
-    public func readLinkAt(_ name: String) throws(SystemCallError) -> String {
-        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = try retryingOnInterrupt("readlinkat", "\(rawValue), \"\(name)\"") {
-            buffer.withUnsafeMutableBufferPointer { pointer in
-                pointer.baseAddress.map { base in
-                    base.withMemoryRebound(to: CChar.self, capacity: pointer.count) {
-                        readlinkat(rawValue, name, $0, pointer.count - 1)
-                    }
-                } ?? -1
-            }
-        }
-        return String(decoding: buffer[0..<count], as: UTF8.self)
-    }
-
-    /// Names in this directory except `.` and `..`, read through a duplicate descriptor so
-    /// this one stays open and positioned.
-    public func directoryEntryNames() throws(SystemCallError) -> [String] {
-        let copy = try retryingOnInterrupt("fcntl", "\(rawValue), F_DUPFD_CLOEXEC") {
-            fcntl(rawValue, F_DUPFD_CLOEXEC, 0)
-        }
-        guard let directory = fdopendir(copy) else {
-            let err = Errno.current
-            _ = Glibc.close(copy)
-            throw SystemCallError("fdopendir", "\(copy)", errno: err)
-        }
-        defer { closedir(directory) }
-        rewinddir(directory)
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
-
-    public func truncate(to length: Int64) throws(SystemCallError) {
-        try retryingOnInterrupt("ftruncate", "\(rawValue), \(length)") { ftruncate(rawValue, off_t(length)) }
-    }
-
-    /// Moves the file offset; returns the new offset.
-    @discardableResult
-    public func seek(to offset: Int64, whence: Int32 = SEEK_SET) throws(SystemCallError) -> Int64 {
-        Int64(try retryingOnInterrupt("lseek", "\(rawValue), \(offset), \(whence)") { lseek(rawValue, off_t(offset), whence) })
+    /// Writes `bytes` to an existing file without truncating semantics beyond O_TRUNC (for
+    /// cgroup knobs and /proc/sys entries, which take one write).
+    public static func writeFile(_ path: String, _ bytes: some Sequence<UInt8>, flags: Int32 = O_WRONLY | O_TRUNC)
+        throws(SystemCallError)
+    {
+        let fd = try FileDescriptor.open(path, flags, mode: 0o644)
+        defer { fd.close() }
+        try fd.writeAll(bytes)
     }
 }

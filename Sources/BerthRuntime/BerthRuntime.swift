@@ -1,1 +1,0 @@
-// Module BerthRuntime: see docs/architecture.md.

@@ -1,0 +1,251 @@
+import BerthSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// berth's container runtime, as the CLI sees it. Each running container has its own
+/// `berth-supervisor` process; this type only writes config, spawns supervisors and talks to
+/// them over their sockets, so any number of CLIs (or none) can come and go.
+public struct Runtime: Sendable {
+    public let root: String
+    public let supervisorPath: String
+
+    /// `supervisorPath` defaults to BERTH_SUPERVISOR, else `berth-supervisor` next to the
+    /// running executable.
+    public init(root: String, supervisorPath: String? = nil) {
+        self.root = root
+        if let supervisorPath {
+            self.supervisorPath = supervisorPath
+        } else if let env = getenv("BERTH_SUPERVISOR") {
+            self.supervisorPath = String(cString: env)
+        } else {
+            let exe = ExecHelper.readLink("/proc/self/exe") ?? "/usr/local/bin/berth"
+            let dir = exe.split(separator: "/").dropLast().joined(separator: "/")
+            self.supervisorPath = "/\(dir)/berth-supervisor"
+        }
+    }
+
+    func paths(_ id: String) -> ContainerPaths { ContainerPaths(root: root, id: id) }
+
+    static func validate(id: String) throws(RuntimeError) {
+        let ok =
+            !id.isEmpty && id.count <= 128
+            && id.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2D
+                    || c == 0x5F
+                    || c == 0x2E
+            } && !id.hasPrefix(".")
+        if !ok { throw .invalidSpec("container id \"\(id)\" must be 1-128 characters of [A-Za-z0-9_.-]") }
+    }
+
+    /// Records the container (config.json, state `created`) without starting it.
+    public func create(id: String, spec: ContainerSpec) throws(RuntimeError) {
+        try Runtime.validate(id: id)
+        try spec.validate()
+        let paths = paths(id)
+        if access(paths.directory, F_OK) == 0 { throw .conflict("container \(id) already exists; remove it first") }
+        let config: String
+        let state: String
+        do {
+            config = try JSONCoding.encodeString(spec)
+            state = try JSONCoding.encodeString(ContainerState(id: id))
+        } catch {
+            throw .invalidSpec("cannot encode: \(error)")
+        }
+        try system { () throws(SystemCallError) in
+            try FileSystemCalls.makeDirectories(paths.directory, mode: 0o711)
+            try AtomicFile.write(paths.config, config)
+            try AtomicFile.write(paths.state, state)
+        }
+    }
+
+    /// Spawns the supervisor (its own session, detached) and waits until the container's
+    /// process has exec'd, or returns its setup error.
+    @discardableResult
+    public func start(id: String) throws(RuntimeError) -> ContainerState {
+        let current = try state(id: id)
+        if current.status == .running || current.status == .restarting {
+            throw .conflict("container \(id) is already \(current.status.rawValue)")
+        }
+        let paths = paths(id)
+        var fds: [Int32] = [0, 0]
+        guard pipe2Cloexec(&fds) else { throw .system(SystemCallError("pipe2", "ready")) }
+        let readEnd = FileDescriptor(rawValue: fds[0])
+        let writeEnd = FileDescriptor(rawValue: fds[1])
+        defer { readEnd.close() }
+        let null = try system { () throws(SystemCallError) in try FileDescriptor.open("/dev/null", O_RDWR) }
+        let errorLog = try system { () throws(SystemCallError) in
+            try FileDescriptor.open("\(paths.directory)/supervisor.err", O_WRONLY | O_CREAT | O_APPEND, mode: 0o600)
+        }
+        let pid: pid_t
+        do {
+            pid = try Spawner.spawn(
+                supervisorPath, ["run", root, id], stdio: [null, null, errorLog], extra: writeEnd, newSession: true)
+        } catch {
+            writeEnd.close()
+            null.close()
+            errorLog.close()
+            throw error
+        }
+        writeEnd.close()
+        null.close()
+        errorLog.close()
+        var message: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while message.count < 65536 {
+            let n = buffer.withUnsafeMutableBytes { raw in read(readEnd.rawValue, raw.baseAddress, raw.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            message += buffer[..<n]
+        }
+        let text = String(decoding: message, as: UTF8.self)
+        if text != "ok" {
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            throw text.isEmpty
+                ? .setupFailed("supervisor exited without reporting (see \(paths.directory)/supervisor.err)")
+                : .reported(text)
+        }
+        // The supervisor is now our child only nominally; reap it in the background is not
+        // possible without threads, so it is double-checked in state() instead. A zombie
+        // would remain until this process exits; CLIs are short-lived.
+        return try state(id: id)
+    }
+
+    private func pipe2Cloexec(_ fds: inout [Int32]) -> Bool {
+        pipe(&fds) == 0 && fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0 && fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0
+    }
+
+    @discardableResult
+    public func run(id: String, spec: ContainerSpec) throws(RuntimeError) -> ContainerState {
+        try create(id: id, spec: spec)
+        return try start(id: id)
+    }
+
+    /// Reads state.json; a supervisor that died without recording an exit is reported as such.
+    public func state(id: String) throws(RuntimeError) -> ContainerState {
+        try Runtime.validate(id: id)
+        let paths = paths(id)
+        guard let bytes = try? FileSystemCalls.readFile(paths.state),
+            var state = try? JSONCoding.decode(ContainerState.self, from: bytes)
+        else { throw .notFound(id: id) }
+        if state.status == .running || state.status == .restarting, let supervisor = state.supervisorPid,
+            Glibc.kill(supervisor, 0) != 0 && errno == ESRCH
+        {
+            state.status = .exited
+            state.pid = nil
+            state.error = state.error ?? "supervisor \(supervisor) is gone"
+        }
+        return state
+    }
+
+    public func list() -> [ContainerState] {
+        guard let dir = opendir("\(root)/containers") else { return [] }
+        defer { closedir(dir) }
+        var result: [ContainerState] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            if let state = try? state(id: name) { result.append(state) }
+        }
+        return result.sorted { $0.id < $1.id }
+    }
+
+    func request(_ id: String, _ request: ControlRequest) throws(RuntimeError) -> ContainerState {
+        let fd: FileDescriptor
+        do {
+            fd = try Sockets.connect(path: paths(id).socket)
+        } catch {
+            return try state(id: id)
+        }
+        defer { fd.close() }
+        let response: ControlResponse
+        do {
+            try ControlChannel.send(fd, request)
+            response = try ControlChannel.receive(ControlResponse.self, from: fd)
+        } catch {
+            // The supervisor exited between connect and answer (the container had just
+            // finished): what it recorded in state.json is the answer.
+            return try state(id: id)
+        }
+        if let error = response.error { throw .conflict(error) }
+        if let state = response.state { return state }
+        return try state(id: id)
+    }
+
+    /// Sends the stop signal (default: the spec's), waits up to the grace period, then SIGKILL.
+    /// Returns once the container has exited; restart policies do not bring it back.
+    @discardableResult
+    public func stop(id: String, signal: Int32? = nil, graceMilliseconds: Int64? = nil) throws(RuntimeError)
+        -> ContainerState
+    {
+        _ = try request(id, ControlRequest(operation: .stop, signal: signal, graceMilliseconds: graceMilliseconds))
+        return try waitForSupervisor(id)
+    }
+
+    /// Signals the container's PID 1; the restart policy decides what happens next.
+    public func kill(id: String, signal: Int32 = SIGKILL) throws(RuntimeError) {
+        _ = try request(id, ControlRequest(operation: .kill, signal: signal))
+    }
+
+    /// Blocks until the container has exited for good (no restart pending).
+    @discardableResult
+    public func wait(id: String) throws(RuntimeError) -> ContainerState {
+        _ = try request(id, ControlRequest(operation: .wait))
+        return try waitForSupervisor(id)
+    }
+
+    /// The supervisor answers waiters just before it exits; make sure it is gone so the
+    /// state read afterwards is final.
+    private func waitForSupervisor(_ id: String) throws(RuntimeError) -> ContainerState {
+        let state = try state(id: id)
+        if let pid = state.supervisorPid {
+            for _ in 0..<2000 {
+                if Glibc.kill(pid, 0) != 0 { break }
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid { break }
+                var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+                nanosleep(&ts, nil)
+            }
+        }
+        return try self.state(id: id)
+    }
+
+    /// Removes a stopped container (with `force`, stops it first): cgroups, state directory.
+    public func remove(id: String, force: Bool = false) throws(RuntimeError) {
+        let current = try state(id: id)
+        if current.status == .running || current.status == .restarting {
+            guard force else { throw .conflict("container \(id) is \(current.status.rawValue); stop it or use force") }
+            try stop(id: id, signal: SIGKILL, graceMilliseconds: 0)
+        }
+        Cgroup(id: id).remove()
+        try system { () throws(SystemCallError) in try TreeRemover.remove(paths(id).directory) }
+    }
+
+    /// Runs a command in the running container with this process's stdin/stdout/stderr and
+    /// returns its exit code. The work happens in a fresh helper process.
+    public func exec(id: String, _ spec: ExecSpec) throws(RuntimeError) -> Int32 {
+        let current = try state(id: id)
+        guard current.status == .running else {
+            throw .conflict("container \(id) is not running (status \(current.status.rawValue))")
+        }
+        let json: String
+        do {
+            json = try JSONCoding.encodeString(spec)
+        } catch {
+            throw .invalidSpec("cannot encode exec spec: \(error)")
+        }
+        let pid = try Spawner.spawn(
+            supervisorPath, ["exec", root, id, json], stdio: [.standardInput, .standardOutput, .standardError])
+        while true {
+            do {
+                if let (_, status) = try ProcessControl.wait(pid) { return status.code }
+            } catch {
+                throw .system(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import BerthSystem
+import CSeccomp
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Turns a profile plus the container's capabilities into classic BPF bytes. Done in the parent
+/// (supervisor), cached on disk, so the container child only has to install bytes.
+enum SeccompCompiler {
+    #if arch(x86_64)
+        static let archName = "amd64"
+    #elseif arch(arm64)
+        static let archName = "arm64"
+    #else
+        static let archName = "unknown"
+    #endif
+
+    /// Returns cached BPF for (profile, caps) or compiles and caches it under `cacheDirectory`.
+    static func compiled(_ profile: SeccompProfile, capabilities: CapabilitySet, cacheDirectory: String)
+        throws(RuntimeError) -> [UInt8]
+    {
+        let key: String
+        do {
+            key =
+                try JSONCoding.encodeString(profile) + "|caps=\(capabilities.bits)|arch=\(archName)|\(kernelRelease())"
+        } catch {
+            throw .seccomp("cannot serialise profile: \(error)")
+        }
+        let path = "\(cacheDirectory)/\(String(fnv1a(key), radix: 16)).bpf"
+        if let cached = try? FileSystemCalls.readFile(path), !cached.isEmpty, cached.count % 8 == 0 {
+            return cached
+        }
+        let bytes = try compile(profile, capabilities: capabilities)
+        try system { () throws(SystemCallError) in
+            try FileSystemCalls.makeDirectories(cacheDirectory, mode: 0o700)
+            try AtomicFile.write(path, bytes)
+        }
+        return bytes
+    }
+
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    static func kernelRelease() -> String {
+        var info = utsname()
+        uname(&info)
+        return withUnsafeBytes(of: &info.release) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+
+    static func kernelAtLeast(_ version: String) -> Bool {
+        func parts(_ s: String) -> [Int] {
+            s.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        }
+        let have = parts(kernelRelease())
+        let want = parts(version)
+        return have.lexicographicallyPrecedes(want) == false
+    }
+
+    static func applies(_ rule: SeccompProfile.Rule, capabilities: CapabilitySet) -> Bool {
+        if let includes = rule.includes {
+            if let caps = includes.caps, !caps.allSatisfy({ capabilities.contains(name: $0) }) { return false }
+            if let arches = includes.arches, !arches.isEmpty, !arches.contains(archName) { return false }
+            if let minKernel = includes.minKernel, !kernelAtLeast(minKernel) { return false }
+        }
+        if let excludes = rule.excludes {
+            if let caps = excludes.caps, caps.contains(where: { capabilities.contains(name: $0) }) { return false }
+            if let arches = excludes.arches, arches.contains(archName) { return false }
+        }
+        return true
+    }
+
+    static func compile(_ profile: SeccompProfile, capabilities: CapabilitySet) throws(RuntimeError) -> [UInt8] {
+        let source = "profile"
+        let defaultAction = try SeccompProfile.action(
+            profile.defaultAction, errno: profile.defaultErrnoRet, source: source)
+        guard let context = seccomp_init(defaultAction) else { throw .seccomp("seccomp_init failed") }
+        defer { seccomp_release(context) }
+        for rule in profile.syscalls ?? [] where applies(rule, capabilities: capabilities) {
+            let action = try SeccompProfile.action(rule.action, errno: rule.errnoRet, source: source)
+            if action == defaultAction { continue }
+            let comparisons = (rule.args ?? []).map { arg in
+                scmp_arg_cmp(
+                    arg: arg.index, op: scmp_compare(rawValue: SeccompProfile.comparison(arg.op) ?? 4),
+                    datum_a: arg.value, datum_b: arg.valueTwo ?? 0)
+            }
+            for name in (rule.names ?? []) + (rule.name.map { [$0] } ?? []) {
+                let number = seccomp_syscall_resolve_name(name)
+                if number < 0 { continue }  // not a syscall on this architecture
+                let result = comparisons.withUnsafeBufferPointer {
+                    seccomp_rule_add_array(context, action, number, UInt32($0.count), $0.baseAddress)
+                }
+                if result < 0 {
+                    throw .seccomp("cannot add rule for \(name): \(Errno(rawValue: -result))")
+                }
+            }
+        }
+        let memfd = try system { () throws(SystemCallError) in
+            try FileSystemCalls.memfdCreate("berth-seccomp", flags: 1)
+        }
+        defer { memfd.close() }
+        let exported = seccomp_export_bpf(context, memfd.rawValue)
+        if exported < 0 { throw .seccomp("seccomp_export_bpf failed: \(Errno(rawValue: -exported))") }
+        return try system { () throws(SystemCallError) in
+            try FileSystemCalls.readFile("/proc/self/fd/\(memfd.rawValue)")
+        }
+    }
+}

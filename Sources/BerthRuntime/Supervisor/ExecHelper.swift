@@ -1,0 +1,121 @@
+import BerthSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A command to run inside a running container (`exec`, and healthchecks).
+public struct ExecSpec: Codable, Sendable, Equatable {
+    public var arguments: [String]
+    /// KEY=VALUE entries added to (and overriding) the container's environment.
+    public var environment: [String] = []
+    public var user: String?
+    public var workingDirectory: String?
+
+    public init(arguments: [String]) { self.arguments = arguments }
+}
+
+/// `berth-supervisor exec`: a fresh single-threaded process that joins the container's cgroup
+/// and namespaces (mount last), forks into its PID namespace and applies the same identity,
+/// capabilities and seccomp filter as the container's own process. Its exit code is the
+/// command's.
+enum ExecHelper {
+    static let namespaces: [(String, Int32)] = [
+        ("ipc", Kernel.cloneNewIPC), ("uts", Kernel.cloneNewUTS), ("net", Kernel.cloneNewNet),
+        ("pid", Kernel.cloneNewPID), ("cgroup", Kernel.cloneNewCgroup), ("mnt", Kernel.cloneNewNS),
+    ]
+
+    static func main(root: String, id: String, json: String) -> Int32 {
+        do {
+            return try run(root: root, id: id, json: json)
+        } catch {
+            let message = "berth exec: \(error)\n"
+            _ = try? FileDescriptor.standardError.writeAll(Array(message.utf8))
+            return 126
+        }
+    }
+
+    static func run(root: String, id: String, json: String) throws(RuntimeError) -> Int32 {
+        let paths = ContainerPaths(root: root, id: id)
+        let exec: ExecSpec
+        let spec: ContainerSpec
+        let state: ContainerState
+        do {
+            exec = try JSONCoding.decode(ExecSpec.self, from: Array(json.utf8))
+            spec = try JSONCoding.decode(ContainerSpec.self, from: try FileSystemCalls.readFile(paths.config))
+            state = try JSONCoding.decode(ContainerState.self, from: try FileSystemCalls.readFile(paths.state))
+        } catch {
+            throw .notFound(id: id)
+        }
+        guard state.status == .running, let pid = state.pid else {
+            throw .conflict("container \(id) is not running (status \(state.status.rawValue))")
+        }
+        let lastCapability = Supervisor.readLastCapability()
+        let capabilities = try CapabilitySet.resolve(spec.security, lastCapability: lastCapability)
+        let seccomp: [UInt8]? =
+            spec.security.privileged || spec.security.seccomp == .unconfined
+            ? nil : try system { () throws(SystemCallError) in try FileSystemCalls.readFile(paths.seccomp) }
+        try system { () throws(SystemCallError) in
+            try Credentials.prctl(Kernel.prSetDumpable, 0)
+            var joins: [(FileDescriptor, Int32)] = []
+            defer { joins.forEach { $0.0.close() } }
+            for (name, type) in namespaces {
+                let theirs = readLink("/proc/\(pid)/ns/\(name)")
+                if theirs == nil || theirs == readLink("/proc/self/ns/\(name)") { continue }
+                joins.append((try FileDescriptor.open("/proc/\(pid)/ns/\(name)", O_RDONLY), type))
+            }
+            try Cgroup(id: id).add(getpid())
+            for (fd, type) in joins { try Namespace.setns(fd, type: type) }
+            try ProcessControl.changeDirectory("/")
+        }
+        let passwd = (try? FileSystemCalls.readFile("/etc/passwd")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let group = (try? FileSystemCalls.readFile("/etc/group")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let user = try ResolvedUser.resolve(exec.user ?? spec.process.user, passwd: passwd, group: group)
+        var environment = spec.process.environment
+        for entry in exec.environment {
+            let key = entry.split(separator: "=", maxSplits: 1).first.map(String.init) ?? entry
+            environment.removeAll { $0.hasPrefix(key + "=") }
+            environment.append(entry)
+        }
+        if !environment.contains(where: { $0.hasPrefix("HOME=") }) { environment.append("HOME=\(user.home)") }
+        let finalizer = ProcessFinalizer(
+            user: user, capabilities: capabilities, lastCapability: lastCapability,
+            noNewPrivileges: spec.security.noNewPrivileges, seccomp: seccomp,
+            workingDirectory: exec.workingDirectory ?? spec.process.workingDirectory, environment: environment,
+            arguments: exec.arguments)
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in MinimalInit.forwarded + [SIGCHLD] { sigaddset(&set, signal) }
+        sigprocmask(SIG_BLOCK, &set, nil)
+        let child = fork()
+        if child < 0 { throw .system(SystemCallError("fork", "exec child")) }
+        if child == 0 {
+            sigprocmask(SIG_UNBLOCK, &set, nil)
+            do {
+                try finalizer.finishAndExecute()
+            } catch {
+                _ = try? FileDescriptor.standardError.writeAll(Array("berth exec: \(error)\n".utf8))
+                if case .setupFailed = error { _exit(127) }
+                if case .system(let e) = error, e.call == "execve", e.errno == .noEntry { _exit(127) }
+                _exit(126)
+            }
+        }
+        for _ in 0..<Int.max {
+            var info = siginfo_t()
+            let signal = sigwaitinfo(&set, &info)
+            if signal == SIGCHLD {
+                if let (_, status) = try? ProcessControl.wait(child, options: WNOHANG) { return status.code }
+            } else if signal > 0 {
+                kill(child, signal)
+            }
+        }
+        return 126
+    }
+
+    static func readLink(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

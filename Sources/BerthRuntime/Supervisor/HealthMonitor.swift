@@ -1,0 +1,89 @@
+import BerthSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs the healthcheck through the same exec helper as `berth container exec`, on the
+/// compose schedule: start_interval during start_period, interval after; a probe slower
+/// than timeout is killed and counts as a failure.
+final class HealthMonitor {
+    let spec: HealthcheckSpec
+    let paths: ContainerPaths
+    var nextDeadline: Int64?
+    var startedAt: Int64 = 0
+    var probePid: pid_t = 0
+    var probeDeadline: Int64 = 0
+
+    init(spec: HealthcheckSpec, paths: ContainerPaths) {
+        self.spec = spec
+        self.paths = paths
+    }
+
+    var command: [String] {
+        switch spec.test {
+        case .none: []
+        case .command(let argv): argv
+        case .shell(let script): ["/bin/sh", "-c", script]
+        }
+    }
+
+    func containerStarted(now: Int64, state: inout ContainerState) {
+        startedAt = now
+        state.health = .starting
+        state.healthFailingStreak = 0
+        nextDeadline =
+            now + (spec.startPeriodMilliseconds > 0 ? spec.startIntervalMilliseconds : spec.intervalMilliseconds)
+    }
+
+    func containerStopped(state: inout ContainerState) {
+        if probePid > 0 { kill(probePid, SIGKILL) }
+        nextDeadline = nil
+    }
+
+    func tick(now: Int64, containerPid: pid_t, state: inout ContainerState) {
+        if probePid > 0 {
+            // Timed out: kill it; its exit is recorded as a failure in probeExited.
+            kill(probePid, SIGKILL)
+            probeDeadline = 0
+            nextDeadline = nil
+            return
+        }
+        guard containerPid > 0 else { return }
+        let exec = ExecSpec(arguments: command)
+        guard let json = try? JSONCoding.encodeString(exec),
+            let null = try? FileDescriptor.open("/dev/null", O_RDWR)
+        else { return }
+        defer { null.close() }
+        if let pid = try? Spawner.spawn(
+            HealthMonitor.selfPath(), ["exec", paths.root, paths.id, json], stdio: [null, null, null])
+        {
+            probePid = pid
+            probeDeadline = now + spec.timeoutMilliseconds
+            nextDeadline = probeDeadline
+        }
+    }
+
+    static func selfPath() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        return n > 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "/proc/self/exe"
+    }
+
+    func probeExited(pid: pid_t, status: ExitStatus, state: inout ContainerState) {
+        guard pid == probePid else { return }
+        probePid = 0
+        let now = Clock.monotonicMilliseconds()
+        let inStartPeriod = now - startedAt < spec.startPeriodMilliseconds
+        if status == .exited(0) {
+            state.health = .healthy
+            state.healthFailingStreak = 0
+        } else if !inStartPeriod {
+            state.healthFailingStreak += 1
+            if state.healthFailingStreak >= max(1, spec.retries) { state.health = .unhealthy }
+        }
+        let interval =
+            inStartPeriod && state.health == .starting ? spec.startIntervalMilliseconds : spec.intervalMilliseconds
+        nextDeadline = now + interval
+    }
+}

@@ -1,0 +1,25 @@
+import BerthSystem
+
+/// The `berth-supervisor` executable's modes. Kept in the library so its logic is testable and
+/// the executable stays a one-line main.
+public enum SupervisorCommand {
+    public static func main(_ arguments: [String]) -> Int32 {
+        let usage = "usage: berth-supervisor run ROOT ID | exec ROOT ID EXEC-JSON\n"
+        guard arguments.count >= 4 else {
+            _ = try? FileDescriptor.standardError.writeAll(Array(usage.utf8))
+            return 2
+        }
+        switch arguments[1] {
+        case "run":
+            let ready = FileDescriptor(rawValue: 3)
+            _ = try? FileSystemCalls.closeRange(from: 4)
+            return Supervisor.main(root: arguments[2], id: arguments[3], ready: ready)
+        case "exec" where arguments.count == 5:
+            _ = try? FileSystemCalls.closeRange(from: 3)
+            return ExecHelper.main(root: arguments[2], id: arguments[3], json: arguments[4])
+        default:
+            _ = try? FileDescriptor.standardError.writeAll(Array(usage.utf8))
+            return 2
+        }
+    }
+}
