@@ -1,1 +1,0 @@
-// Module BerthNetwork: see docs/architecture.md.

@@ -1,0 +1,109 @@
+import BerthSystem
+
+/// One berth network on the host: a Linux bridge with the gateway address, and a subnet its
+/// containers get addresses from. This is the whole of berth's data path: containers on the
+/// same bridge reach each other, and reach the gateway address (where berth's DNS server and
+/// nothing else listens). There is deliberately no outbound access: no NAT, no masquerade,
+/// no forwarding, no default route in containers. Published ports reach containers through
+/// berth's user-space proxy instead.
+public struct BridgeNetwork: Hashable, Sendable, Codable {
+    /// The bridge's interface name (see `InterfaceNames.bridge(for:)`).
+    public var bridgeName: String
+    public var subnet: IPv4Subnet
+    public var gateway: IPv4Address
+    public var mtu: UInt32?
+
+    public init(bridgeName: String, subnet: IPv4Subnet, gateway: IPv4Address, mtu: UInt32? = nil) {
+        self.bridgeName = bridgeName
+        self.subnet = subnet
+        self.gateway = gateway
+        self.mtu = mtu
+    }
+
+    /// Creates the bridge in the calling thread's namespace (normally the host's), disables
+    /// forwarding on it, gives it the gateway address and brings it up. On failure, whatever
+    /// was created is removed again.
+    public func create(using netlink: RouteNetlink) throws {
+        try netlink.createBridge(named: bridgeName)
+        do {
+            try InterfaceSysctl.disableForwarding(on: bridgeName)
+            if let mtu { try netlink.setMTU(bridgeName, mtu) }
+            try netlink.addAddress(InterfaceAddress(gateway, prefixLength: subnet.prefixLength), to: bridgeName)
+            try netlink.setUp(bridgeName)
+        } catch {
+            try? netlink.deleteLink(bridgeName)
+            throw error
+        }
+    }
+
+    /// Deletes the bridge; veths still attached to it are detached by the kernel.
+    public func remove(using netlink: RouteNetlink) throws {
+        if try netlink.linkIfPresent(named: bridgeName) != nil { try netlink.deleteLink(bridgeName) }
+    }
+
+    /// Connects a container's namespace: a veth pair whose host end (`hostInterface`) joins the
+    /// bridge and whose other end appears inside `namespace` as `containerInterface` with
+    /// `address`. Inside, `lo` comes up too; the only routes are the connected subnet ones
+    /// the kernel adds for the address.
+    @discardableResult
+    public func attach(
+        _ namespace: NetworkNamespace, hostInterface: String, containerInterface: String = "eth0", address: IPv4Address,
+        using netlink: RouteNetlink
+    ) throws -> Endpoint {
+        guard subnet.contains(address), address != gateway, address != subnet.network, address != subnet.broadcast
+        else {
+            throw NetworkConfigurationError(
+                "address \(address) cannot be given to a container on \(subnet) (gateway \(gateway))",
+                hint: "use a host address inside the subnet other than the gateway")
+        }
+        try netlink.createVethPair(named: hostInterface, peerName: containerInterface, peerNamespace: namespace)
+        do {
+            try InterfaceSysctl.disableForwarding(on: hostInterface)
+            if let mtu { try netlink.setMTU(hostInterface, mtu) }
+            try netlink.setMaster(hostInterface, bridge: bridgeName)
+            try netlink.setUp(hostInterface)
+            let prefixLength = subnet.prefixLength
+            let mtu = mtu
+            try namespace.run {
+                let inside = try RouteNetlink()
+                try inside.setUp("lo")
+                if let mtu { try inside.setMTU(containerInterface, mtu) }
+                try inside.addAddress(InterfaceAddress(address, prefixLength: prefixLength), to: containerInterface)
+                try inside.setUp(containerInterface)
+            }
+        } catch {
+            try? netlink.deleteLink(hostInterface)
+            throw error
+        }
+        return Endpoint(
+            bridgeName: bridgeName, hostInterface: hostInterface, containerInterface: containerInterface,
+            address: address)
+    }
+
+    /// Removes a container's veth pair by its host end (the container end goes with it).
+    public func detach(hostInterface: String, using netlink: RouteNetlink) throws {
+        if try netlink.linkIfPresent(named: hostInterface) != nil { try netlink.deleteLink(hostInterface) }
+    }
+}
+
+/// One container's attachment to a network: what the runtime records so it can detach the
+/// container later without recomputing (hash-derived) interface names.
+public struct Endpoint: Hashable, Sendable, Codable {
+    public var bridgeName: String
+    public var hostInterface: String
+    public var containerInterface: String
+    public var address: IPv4Address
+}
+
+/// A network setting berth cannot apply, with what to do instead.
+public struct NetworkConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var hint: String?
+
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String { hint.map { "\(message); \($0)" } ?? message }
+}

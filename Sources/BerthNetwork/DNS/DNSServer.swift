@@ -1,0 +1,232 @@
+import BerthSystem
+
+/// berth's embedded DNS server for one network: UDP and TCP (length-prefixed) on the same
+/// address and port, normally the network's gateway address on its bridge, port 53. One
+/// thread, one epoll loop; answers come from a live `DNSRecordTable`.
+public final class DNSServer: Sendable {
+    /// Where the server listens (with the real port when 0 was asked for).
+    public let address: SocketAddressV4
+    private let udp: Socket
+    private let tcp: Socket
+    private let notifier: EventNotifier
+    private let thread: JoinableThread
+
+    /// Binds both sockets and starts serving. Port 0 picks a free port (same for UDP and TCP).
+    public init(responder: DNSResponder, bindTo requested: SocketAddressV4) throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let udp = try Socket.open(.udp, nonBlocking: true)
+            let tcp: Socket
+            do {
+                try udp.bind(to: requested)
+                let bound = try udp.localAddress()
+                tcp = try Socket.open(.tcp, nonBlocking: true)
+                do {
+                    try tcp.setReuseAddress()
+                    try tcp.bind(to: bound)
+                    try tcp.listen(backlog: 64)
+                } catch {
+                    tcp.close()
+                    throw error
+                }
+                address = bound
+            } catch let error as SystemCallError
+                where requested.port == 0 && error.errno.rawValue == EADDRINUSE_VALUE && attempt < 8
+            {
+                udp.close()
+                continue  // the TCP side of a random UDP port was taken: pick another port
+            } catch {
+                udp.close()
+                throw DNSServerError(address: requested, underlying: error)
+            }
+            self.udp = udp
+            self.tcp = tcp
+            break
+        }
+        do {
+            let notifier = try EventNotifier()
+            self.notifier = notifier
+            do {
+                let loop = try DNSEventLoop(responder: responder, udp: udp, tcp: tcp, notifier: notifier)
+                thread = try JoinableThread { loop.run() }
+            } catch {
+                notifier.close()
+                throw error
+            }
+        } catch {
+            udp.close()
+            tcp.close()
+            throw error
+        }
+    }
+
+    /// Stops serving and closes the sockets; waits for the loop thread to finish.
+    public func stop() {
+        notifier.signal()
+        thread.join()
+        udp.close()
+        tcp.close()
+        notifier.close()
+    }
+}
+
+public struct DNSServerError: Error, CustomStringConvertible {
+    public var address: SocketAddressV4
+    public var underlying: any Error
+    public var description: String {
+        "cannot start the DNS server on \(address) (udp+tcp): \(underlying); another program may be using the port"
+    }
+}
+
+/// The server loop's state; lives on the loop thread only.
+private final class DNSEventLoop: @unchecked Sendable {
+    private struct Connection {
+        var socket: Socket
+        var input: [UInt8] = []
+        var output: [UInt8] = []
+        var lastActivity: ContinuousClock.Instant
+    }
+
+    private static let stopToken: UInt64 = 0
+    private static let udpToken: UInt64 = 1
+    private static let tcpToken: UInt64 = 2
+    private static let firstConnectionToken: UInt64 = 16
+    private static let maximumConnections = 256
+    private static let idleTimeout: Duration = .seconds(10)
+
+    private let responder: DNSResponder
+    private let udp: Socket
+    private let tcp: Socket
+    private let notifier: EventNotifier
+    private let epoll: Epoll
+    private var connections: [UInt64: Connection] = [:]
+    private var nextToken = firstConnectionToken
+    private var listenerPausedUntil: ContinuousClock.Instant?
+    private var buffer = [UInt8](repeating: 0, count: 65536)
+
+    init(responder: DNSResponder, udp: Socket, tcp: Socket, notifier: EventNotifier) throws {
+        self.responder = responder
+        self.udp = udp
+        self.tcp = tcp
+        self.notifier = notifier
+        epoll = try Epoll()
+        try epoll.add(notifier.descriptor, .readable, token: DNSEventLoop.stopToken)
+        try epoll.add(udp.descriptor, .readable, token: DNSEventLoop.udpToken)
+        try epoll.add(tcp.descriptor, .readable, token: DNSEventLoop.tcpToken)
+    }
+
+    func run() {
+        defer {
+            for connection in connections.values { connection.socket.close() }
+            epoll.close()
+        }
+        while true {
+            guard let events = try? epoll.wait(timeoutMilliseconds: listenerPausedUntil == nil ? 1000 : 50) else {
+                return
+            }
+            for event in events {
+                switch event.token {
+                case DNSEventLoop.stopToken: return
+                case DNSEventLoop.udpToken: serveDatagrams()
+                case DNSEventLoop.tcpToken: acceptConnections()
+                default: serviceConnection(event.token, event.events)
+                }
+            }
+            closeIdleConnections()
+            if let until = listenerPausedUntil, until <= .now {
+                listenerPausedUntil = nil
+                try? epoll.add(tcp.descriptor, .readable, token: DNSEventLoop.tcpToken)
+            }
+        }
+    }
+
+    /// Answers every queued datagram (bounded per wake-up so TCP clients are not starved).
+    private func serveDatagrams() {
+        for _ in 0..<256 {
+            guard let (count, client) = buffer.withUnsafeMutableBytes({ try? udp.receiveFrom(into: $0) }) else {
+                return
+            }
+            guard let reply = responder.respond(to: Array(buffer.prefix(count)), overTCP: false) else { continue }
+            _ = reply.withUnsafeBytes { try? udp.send($0, to: client) }
+        }
+    }
+
+    private func acceptConnections() {
+        for _ in 0..<64 {
+            let accepted: (Socket, SocketAddressV4)?
+            do {
+                accepted = try tcp.accept()
+            } catch {
+                // Out of descriptors: stop watching the listener briefly instead of spinning.
+                epoll.remove(tcp.descriptor)
+                listenerPausedUntil = .now + .milliseconds(100)
+                return
+            }
+            guard let (socket, _) = accepted else { return }
+            guard connections.count < DNSEventLoop.maximumConnections else {
+                socket.close()
+                continue
+            }
+            let token = nextToken
+            nextToken += 1
+            do {
+                try epoll.add(socket.descriptor, .readable, token: token)
+                connections[token] = Connection(socket: socket, lastActivity: .now)
+            } catch {
+                socket.close()
+            }
+        }
+    }
+
+    private func serviceConnection(_ token: UInt64, _ events: Epoll.Events) {
+        guard var connection = connections[token] else { return }
+        connection.lastActivity = .now
+        if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) {
+            switch buffer.withUnsafeMutableBytes({ connection.socket.receiveOutcome(into: $0) }) {
+            case .endOfStream, .failed: return close(token)
+            case .wouldBlock: break
+            case .transferred(let count): connection.input += buffer.prefix(count)
+            }
+            guard connection.input.count <= 65537 + 2 else { return close(token) }
+            // Each query is a 2-byte big-endian length and the message.
+            while connection.input.count >= 2 {
+                let length = Int(connection.input[0]) << 8 | Int(connection.input[1])
+                guard connection.input.count >= 2 + length else { break }
+                let query = Array(connection.input[2..<(2 + length)])
+                connection.input.removeFirst(2 + length)
+                if let reply = responder.respond(to: query, overTCP: true) {
+                    connection.output += [UInt8(reply.count >> 8), UInt8(reply.count & 0xFF)] + reply
+                }
+            }
+        }
+        if !connection.output.isEmpty {
+            switch connection.output.withUnsafeBytes({ connection.socket.sendOutcome($0) }) {
+            case .endOfStream, .failed: return close(token)
+            case .wouldBlock: break
+            case .transferred(let count): connection.output.removeFirst(count)
+            }
+        }
+        let wanted: Epoll.Events = connection.output.isEmpty ? .readable : [.readable, .writable]
+        try? epoll.modify(connection.socket.descriptor, wanted, token: token)
+        connections[token] = connection
+    }
+
+    private func close(_ token: UInt64) {
+        guard let connection = connections.removeValue(forKey: token) else { return }
+        epoll.remove(connection.socket.descriptor)
+        connection.socket.close()
+    }
+
+    private func closeIdleConnections() {
+        let now = ContinuousClock.now
+        for (token, connection) in connections where now - connection.lastActivity > DNSEventLoop.idleTimeout {
+            close(token)
+        }
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+    let EADDRINUSE_VALUE = EADDRINUSE
+#endif
