@@ -11,6 +11,8 @@ public struct BerthCommand: AsyncParsableCommand {
         abstract: "Bring compose stacks up and down with berth's own container runtime.",
         subcommands: [
             ConfigCommand.self,
+            ImageCommand.self,
+            ImagesCommand.self,
             ContainerCommand.self,
         ]
     )

@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 /// Content-addressed files under `images/blobs/sha256/<hex>`. A blob only appears under its
 /// name after its bytes hashed to that name and were fsynced (temp file + rename), so a

@@ -90,7 +90,7 @@ final class PrefixedStream: ByteStream {
                 buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[prefixOffset..<prefixOffset + count]))
             }
             prefixOffset += count
-            if prefixOffset == prefix.count { prefix = [] ; prefixOffset = 0 }
+            if prefixOffset == prefix.count { prefix = []; prefixOffset = 0 }
             return count
         }
         return try upstream.read(into: buffer)

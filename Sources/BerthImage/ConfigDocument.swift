@@ -107,7 +107,8 @@ struct ConfigDocument: Codable, Sendable {
                 ? nil : Dictionary(uniqueKeysWithValues: config.exposedPorts.map { ($0.description, Empty()) }),
             Env: config.environment.isEmpty ? nil : config.environment, Entrypoint: config.entrypoint,
             Cmd: config.command,
-            Volumes: config.volumes.isEmpty ? nil : Dictionary(uniqueKeysWithValues: config.volumes.map { ($0, Empty()) }),
+            Volumes: config.volumes.isEmpty
+                ? nil : Dictionary(uniqueKeysWithValues: config.volumes.map { ($0, Empty()) }),
             WorkingDir: config.workingDirectory, Labels: config.labels.isEmpty ? nil : config.labels,
             StopSignal: config.stopSignal, Healthcheck: nil)
         rootfs = RootFS(type: "layers", diff_ids: config.diffIDs)

@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 /// Directory helpers that never follow symlinks, so removing or walking a layer whose
 /// content is hostile cannot touch anything outside it.

@@ -41,7 +41,8 @@ final class GzipInputStream: ByteStream {
             if stream.avail_in == 0 && upstreamEnded {
                 // Only legal at a member boundary; `memberEnded` tracks that.
                 if !memberEnded {
-                    throw ImageError.malformedTar("gzip stream ends in the middle of compressed data (truncated layer?)")
+                    throw ImageError.malformedTar(
+                        "gzip stream ends in the middle of compressed data (truncated layer?)")
                 }
                 finished = true
                 break
@@ -52,7 +53,9 @@ final class GzipInputStream: ByteStream {
                 memberEnded = true
                 // Another member may follow; reset keeps pending input.
                 let reset = inflateReset(&stream)
-                guard reset == Z_OK else { throw ImageError.malformedTar("zlib inflateReset failed with status \(reset)") }
+                guard reset == Z_OK else {
+                    throw ImageError.malformedTar("zlib inflateReset failed with status \(reset)")
+                }
                 continue
             }
             if status == Z_BUF_ERROR && stream.avail_in == 0 { continue }
@@ -77,7 +80,8 @@ final class GzipOutputSink: ByteSink {
         self.downstream = downstream
         output = UnsafeMutableRawBufferPointer.allocate(byteCount: 128 * 1024, alignment: 16)
         let status = deflateInit2_(
-            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)
+        )
         guard status == Z_OK else {
             output.deallocate()
             throw ImageError.malformedTar("zlib deflateInit2 failed with status \(status)")

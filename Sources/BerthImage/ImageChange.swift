@@ -21,7 +21,9 @@ public enum ImageChange: Sendable, Equatable {
         case "CMD": return [.command(try commandForm(rest, change: text))]
         case "ENTRYPOINT": return [.entrypoint(try commandForm(rest, change: text))]
         case "WORKDIR":
-            guard rest.hasPrefix("/") else { throw ImageError.invalidChange(text, reason: "WORKDIR must be an absolute path") }
+            guard rest.hasPrefix("/") else {
+                throw ImageError.invalidChange(text, reason: "WORKDIR must be an absolute path")
+            }
             return [.workingDirectory(rest)]
         case "USER": return [.user(rest)]
         case "EXPOSE":
@@ -46,12 +48,17 @@ public enum ImageChange: Sendable, Equatable {
                     throw ImageError.invalidChange(text, reason: "\"\(word)\" is not NAME=VALUE")
                 }
                 var value = String(word[word.index(after: equals)...])
-                if value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+                if value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") {
+                    value = String(value.dropFirst().dropLast())
+                }
                 return .environment(name: String(word[..<equals]), value: value)
             }
         default:
             throw ImageError.invalidChange(
-                text, reason: "unsupported instruction \"\(instruction)\"; supported: CMD, ENTRYPOINT, ENV, EXPOSE, USER, WORKDIR")
+                text,
+                reason:
+                    "unsupported instruction \"\(instruction)\"; supported: CMD, ENTRYPOINT, ENV, EXPOSE, USER, WORKDIR"
+            )
         }
     }
 
@@ -60,7 +67,8 @@ public enum ImageChange: Sendable, Equatable {
         do {
             return try JSONDecoder().decode([String].self, from: Data(rest.utf8))
         } catch {
-            throw ImageError.invalidChange(change, reason: "exec form must be a JSON array of strings, e.g. [\"sh\", \"-c\", \"...\"]")
+            throw ImageError.invalidChange(
+                change, reason: "exec form must be a JSON array of strings, e.g. [\"sh\", \"-c\", \"...\"]")
         }
     }
 

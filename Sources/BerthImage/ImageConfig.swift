@@ -68,7 +68,8 @@ public struct ExposedPort: Hashable, Sendable, Comparable, CustomStringConvertib
         var transport = TransportProtocol.tcp
         if parts.count == 2 {
             guard let parsed = TransportProtocol(rawValue: String(parts[1]).lowercased()) else {
-                throw ImageError.malformedJSON(what: "exposed port \"\(text)\"", reason: "protocol must be tcp, udp or sctp")
+                throw ImageError.malformedJSON(
+                    what: "exposed port \"\(text)\"", reason: "protocol must be tcp, udp or sctp")
             }
             transport = parsed
         }

@@ -27,7 +27,8 @@ struct ImageIndexFile: Sendable {
         let bytes = try FileInputStream(descriptor).readAll(limit: 64 * 1024 * 1024, what: path)
         let document = try JSON.decode(Document.self, from: bytes, what: path)
         guard document.version == 1 else {
-            throw ImageError.malformedJSON(what: path, reason: "version \(document.version) is newer than this berth understands")
+            throw ImageError.malformedJSON(
+                what: path, reason: "version \(document.version) is newer than this berth understands")
         }
         return document.images
     }

@@ -37,7 +37,10 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
             let tagText = String(remainder[remainder.index(after: colon)...])
             guard ImageReference.isValidTag(tagText) else {
                 throw ImageError.invalidReference(
-                    text, reason: "tag \"\(tagText)\" must be 1-128 of letters, digits, '_', '.', '-' and not start with '.' or '-'")
+                    text,
+                    reason:
+                        "tag \"\(tagText)\" must be 1-128 of letters, digits, '_', '.', '-' and not start with '.' or '-'"
+                )
             }
             tag = tagText
             remainder = remainder[..<colon]
@@ -46,7 +49,9 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         var path = String(remainder)
         if let slash = remainder.firstIndex(of: "/") {
             let first = remainder[..<slash]
-            if first.contains(".") || first.contains(":") || first == "localhost" || first.contains(where: \.isUppercase) {
+            if first.contains(".") || first.contains(":") || first == "localhost"
+                || first.contains(where: \.isUppercase)
+            {
                 domain = String(first)
                 path = String(remainder[remainder.index(after: slash)...])
             }
@@ -93,12 +98,15 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     static func isValidTag(_ tag: String) -> Bool {
         guard let first = tag.utf8.first, tag.utf8.count <= 128, first != UInt8(ascii: "."), first != UInt8(ascii: "-")
         else { return false }
-        return tag.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return tag.utf8.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     static func isValidPathComponent(_ component: Substring) -> Bool {
         let bytes = Array(component.utf8)
-        guard let first = bytes.first, let last = bytes.last, isLowerAlphanumeric(first), isLowerAlphanumeric(last) else {
+        guard let first = bytes.first, let last = bytes.last, isLowerAlphanumeric(first), isLowerAlphanumeric(last)
+        else {
             return false
         }
         var index = 0
@@ -138,7 +146,8 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         }
         guard !host.isEmpty else { return false }
         return host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            guard let first = label.utf8.first, let last = label.utf8.last, isAlphanumeric(first), isAlphanumeric(last) else {
+            guard let first = label.utf8.first, let last = label.utf8.last, isAlphanumeric(first), isAlphanumeric(last)
+            else {
                 return false
             }
             return label.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }

@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 extension ImageStore {
     /// Makes a one-layer image from a root filesystem: a directory (archived by berth, gzip or
@@ -52,7 +53,8 @@ extension ImageStore {
                 case .gzip: mediaType = MediaType.ociLayerGzip
                 case .none: mediaType = MediaType.ociLayer
                 case .zstd:
-                    throw ImageError.unsupportedMediaType(MediaType.ociLayerZstd, what: "\(path) (compress it with gzip or none)")
+                    throw ImageError.unsupportedMediaType(
+                        MediaType.ociLayerZstd, what: "\(path) (compress it with gzip or none)")
                 }
                 let stored = try blobs.write(from: FileInputStream(file), expected: nil, what: path)
                 layer = Descriptor(mediaType: mediaType, digest: stored.digest, size: stored.size)
@@ -63,7 +65,8 @@ extension ImageStore {
             let configBytes = try JSON.encode(ConfigDocument(config: config, history: "berth image import \(path)"))
             let manifest = Manifest(
                 schemaVersion: 2, mediaType: MediaType.ociManifest,
-                config: Descriptor(mediaType: MediaType.ociConfig, digest: Digest.of(configBytes), size: Int64(configBytes.count)),
+                config: Descriptor(
+                    mediaType: MediaType.ociConfig, digest: Digest.of(configBytes), size: Int64(configBytes.count)),
                 layers: [layer])
             return try commit(
                 manifestBytes: try JSON.encode(manifest), configBytes: configBytes, references: references, what: path)

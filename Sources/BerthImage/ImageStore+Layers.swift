@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 extension ImageStore {
     /// Unpacks a layer blob into `layers/<diffID>` unless that directory exists. The blob is
@@ -19,7 +20,8 @@ extension ImageStore {
         let diffID = try unpack(layer, into: work)
         if let expectedDiffID, diffID != expectedDiffID {
             throw ImageError.digestMismatch(
-                what: "uncompressed layer \(layer.digest) (the image config's rootfs.diff_ids)", expected: expectedDiffID,
+                what: "uncompressed layer \(layer.digest) (the image config's rootfs.diff_ids)",
+                expected: expectedDiffID,
                 actual: diffID)
         }
         let destination = layerDirectory(diffID)
@@ -45,12 +47,14 @@ extension ImageStore {
             // A corrupt blob usually shows up as garbage tar or gzip; name the real cause.
             try? compressed.drain()
             if compressed.digest != layer.digest {
-                throw ImageError.digestMismatch(what: "layer blob \(layer.digest)", expected: layer.digest, actual: compressed.digest)
+                throw ImageError.digestMismatch(
+                    what: "layer blob \(layer.digest)", expected: layer.digest, actual: compressed.digest)
             }
             throw error
         }
         guard compressed.digest == layer.digest else {
-            throw ImageError.digestMismatch(what: "layer blob \(layer.digest)", expected: layer.digest, actual: compressed.digest)
+            throw ImageError.digestMismatch(
+                what: "layer blob \(layer.digest)", expected: layer.digest, actual: compressed.digest)
         }
         return uncompressed.digest
     }
@@ -69,7 +73,9 @@ extension ImageStore {
         guard config.diffIDs.count == manifest.layers.count else {
             throw ImageError.malformedJSON(
                 what: "config of \(what)",
-                reason: "rootfs.diff_ids lists \(config.diffIDs.count) layers but the manifest has \(manifest.layers.count)")
+                reason:
+                    "rootfs.diff_ids lists \(config.diffIDs.count) layers but the manifest has \(manifest.layers.count)"
+            )
         }
         for (layer, diffID) in zip(manifest.layers, config.diffIDs) {
             guard blobs.contains(layer.digest) else { throw ImageError.missingBlob(layer.digest, needed: what) }

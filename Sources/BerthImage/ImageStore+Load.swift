@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 /// What `load` stored: one entry per image in the archive.
 public struct LoadedImage: Sendable, Equatable {
@@ -30,40 +31,53 @@ extension ImageStore {
                 return try loadDockerArchive(source, path: path)
             }
             throw ImageError.malformedArchive(
-                path: path, reason: "it has neither manifest.json (docker save) nor oci-layout and index.json (OCI layout)")
+                path: path,
+                reason: "it has neither manifest.json (docker save) nor oci-layout and index.json (OCI layout)")
         }
     }
 
     private func loadOCILayout(_ source: ArchiveContents, path: String) throws -> [LoadedImage] {
         struct LayoutMarker: Decodable { var imageLayoutVersion: String }
-        let marker = try JSON.decode(LayoutMarker.self, from: try source.bytes("oci-layout"), what: "\(path): oci-layout")
+        let marker = try JSON.decode(
+            LayoutMarker.self, from: try source.bytes("oci-layout"), what: "\(path): oci-layout")
         guard marker.imageLayoutVersion.hasPrefix("1.") else {
-            throw ImageError.malformedArchive(path: path, reason: "OCI layout version \(marker.imageLayoutVersion) is not 1.x")
+            throw ImageError.malformedArchive(
+                path: path, reason: "OCI layout version \(marker.imageLayoutVersion) is not 1.x")
         }
-        let index = try JSON.decode(ManifestIndex.self, from: try source.bytes("index.json"), what: "\(path): index.json")
-        guard !index.manifests.isEmpty else { throw ImageError.malformedArchive(path: path, reason: "index.json lists no images") }
+        let index = try JSON.decode(
+            ManifestIndex.self, from: try source.bytes("index.json"), what: "\(path): index.json")
+        guard !index.manifests.isEmpty else {
+            throw ImageError.malformedArchive(path: path, reason: "index.json lists no images")
+        }
         var loaded: [LoadedImage] = []
         for descriptor in index.manifests {
             var references: [ImageReference] = []
             let annotations = descriptor.annotations ?? [:]
             if let name = annotations["io.containerd.image.name"] {
                 references.append(try ImageReference(parsing: name))
-            } else if let name = annotations["org.opencontainers.image.ref.name"], name.contains(":") || name.contains("/") {
+            } else if let name = annotations["org.opencontainers.image.ref.name"],
+                name.contains(":") || name.contains("/")
+            {
                 references.append(try ImageReference(parsing: name))
             }
             var manifestDescriptor = descriptor
             if MediaType.indexes.contains(descriptor.mediaType) {
                 let nested = try JSON.decode(
-                    ManifestIndex.self, from: try blobs.read(descriptor.digest, what: "image index \(descriptor.digest)"),
+                    ManifestIndex.self,
+                    from: try blobs.read(descriptor.digest, what: "image index \(descriptor.digest)"),
                     what: "image index \(descriptor.digest)")
                 manifestDescriptor = try nested.linuxAMD64(reference: references.first?.description ?? path)
             }
             guard MediaType.manifests.contains(manifestDescriptor.mediaType) else {
-                throw ImageError.unsupportedMediaType(manifestDescriptor.mediaType, what: "\(path): manifest \(manifestDescriptor.digest)")
+                throw ImageError.unsupportedMediaType(
+                    manifestDescriptor.mediaType, what: "\(path): manifest \(manifestDescriptor.digest)")
             }
-            let manifestBytes = try blobs.read(manifestDescriptor.digest, what: "manifest \(manifestDescriptor.digest) in \(path)")
-            let manifest = try JSON.decode(Manifest.self, from: manifestBytes, what: "manifest \(manifestDescriptor.digest)")
-            let configBytes = try blobs.read(manifest.config.digest, what: "config \(manifest.config.digest) in \(path)")
+            let manifestBytes = try blobs.read(
+                manifestDescriptor.digest, what: "manifest \(manifestDescriptor.digest) in \(path)")
+            let manifest = try JSON.decode(
+                Manifest.self, from: manifestBytes, what: "manifest \(manifestDescriptor.digest)")
+            let configBytes = try blobs.read(
+                manifest.config.digest, what: "config \(manifest.config.digest) in \(path)")
             let image = try commit(
                 manifestBytes: manifestBytes, configBytes: configBytes, references: references,
                 what: references.first?.description ?? "\(path) (\(manifestDescriptor.digest))")
@@ -78,11 +92,16 @@ extension ImageStore {
             var RepoTags: [String]?
             var Layers: [String]
         }
-        let entries = try JSON.decode([Entry].self, from: try source.bytes("manifest.json"), what: "\(path): manifest.json")
-        guard !entries.isEmpty else { throw ImageError.malformedArchive(path: path, reason: "manifest.json lists no images") }
+        let entries = try JSON.decode(
+            [Entry].self, from: try source.bytes("manifest.json"), what: "\(path): manifest.json")
+        guard !entries.isEmpty else {
+            throw ImageError.malformedArchive(path: path, reason: "manifest.json lists no images")
+        }
         var loaded: [LoadedImage] = []
         for entry in entries {
-            let references = try (entry.RepoTags ?? []).map { text throws(ImageError) in try ImageReference(parsing: text) }
+            let references = try (entry.RepoTags ?? []).map { text throws(ImageError) in
+                try ImageReference(parsing: text)
+            }
             let configBytes = try source.bytes(entry.Config)
             var layers: [Descriptor] = []
             for layerPath in entry.Layers {
@@ -101,7 +120,8 @@ extension ImageStore {
             }
             let manifest = Manifest(
                 schemaVersion: 2, mediaType: MediaType.ociManifest,
-                config: Descriptor(mediaType: MediaType.ociConfig, digest: Digest.of(configBytes), size: Int64(configBytes.count)),
+                config: Descriptor(
+                    mediaType: MediaType.ociConfig, digest: Digest.of(configBytes), size: Int64(configBytes.count)),
                 layers: layers)
             let image = try commit(
                 manifestBytes: try JSON.encode(manifest), configBytes: configBytes, references: references,
@@ -146,7 +166,8 @@ struct ArchiveContents {
                 }
             case .symbolicLink:
                 let base = EntryPath(components: try EntryPath(normalizing: name, entry: name).parent.components + [])
-                let joined = entry.linkTarget.hasPrefix("/") ? entry.linkTarget : "\(base.description)/\(entry.linkTarget)"
+                let joined =
+                    entry.linkTarget.hasPrefix("/") ? entry.linkTarget : "\(base.description)/\(entry.linkTarget)"
                 aliases[name] = try EntryPath(normalizing: joined, entry: entry.path).description
             case .hardLink:
                 aliases[name] = try EntryPath(normalizing: entry.linkTarget, entry: entry.path).description
@@ -163,7 +184,8 @@ struct ArchiveContents {
         for name in ["oci-layout", "index.json"] where DirectoryTree.exists("\(path)/\(name)") {
             let file = try FileDescriptor.open("\(path)/\(name)", O_RDONLY)
             defer { file.close() }
-            small[name] = try FileInputStream(file).readAll(limit: ArchiveContents.metadataLimit, what: "\(path)/\(name)")
+            small[name] = try FileInputStream(file).readAll(
+                limit: ArchiveContents.metadataLimit, what: "\(path)/\(name)")
         }
         let blobDirectory = "\(path)/blobs/sha256"
         guard DirectoryTree.isDirectory(blobDirectory) else {

@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 extension ImageStore {
     /// Removes a name (or, given an ID or digest, every name of that image), then frees the
@@ -61,7 +62,8 @@ extension ImageStore {
             liveBlobs.insert(manifest.config.digest)
             for layer in manifest.layers { liveBlobs.insert(layer.digest) }
             let configBytes = try blobs.read(manifest.config.digest, what: "config of \(manifestDigest)")
-            let config = try JSON.decode(ConfigDocument.self, from: configBytes, what: "config \(manifest.config.digest)")
+            let config = try JSON.decode(
+                ConfigDocument.self, from: configBytes, what: "config \(manifest.config.digest)")
             for diffID in config.rootfs.diff_ids { liveLayers.insert(diffID.hex) }
         }
         var result = PruneResult(removedReferences: [], removedBlobs: 0, removedLayers: 0, reclaimedBytes: 0)

@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 /// The content-addressed image store under `<root>/images`:
 ///
@@ -82,7 +83,8 @@ public struct ImageStore: Sendable {
         try blobs.verify(manifest.config.digest, what: "config of \(image.manifestDigest)")
         for layer in manifest.layers { try blobs.verify(layer.digest, what: "layer blob \(layer.digest)") }
         for directory in image.layerDirectories where !DirectoryTree.isDirectory(directory) {
-            throw ImageError.registry("layer directory \(directory) is missing; remove the image and load or pull it again")
+            throw ImageError.registry(
+                "layer directory \(directory) is missing; remove the image and load or pull it again")
         }
     }
 
@@ -126,7 +128,9 @@ public struct ImageStore: Sendable {
             }
         }
         guard let first = matches.first else { throw ImageError.imageNotFound(text) }
-        guard matches.count == 1 else { throw ImageError.ambiguousImage(text, matches: matches.map(\.shortID).sorted()) }
+        guard matches.count == 1 else {
+            throw ImageError.ambiguousImage(text, matches: matches.map(\.shortID).sorted())
+        }
         return first
     }
 

@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 /// Writes a tar stream into a directory as an overlayfs lower layer.
 ///
@@ -140,7 +141,8 @@ final class LayerUnpacker {
                 entry: entry.path, reason: "hard link target \"\(entry.linkTarget)\" does not exist in this layer")
         }
         guard !status.isDirectory else {
-            throw ImageError.unsafeTarEntry(entry: entry.path, reason: "hard link target \"\(entry.linkTarget)\" is a directory")
+            throw ImageError.unsafeTarEntry(
+                entry: entry.path, reason: "hard link target \"\(entry.linkTarget)\" is a directory")
         }
         try parent.makeHardLinkAt(name, to: target.name, in: targetParent)
     }
@@ -153,9 +155,8 @@ final class LayerUnpacker {
     }
 
     private func removeExisting(_ name: String, in parent: FileDescriptor, entry: String) throws {
-        // A replaced directory may be the cached parent of later entries.
-        cached?.descriptor.close()
-        cached = nil
+        // The cache only ever holds `parent` itself, never something below `name`, so it
+        // stays valid: later entries below a replaced `name` are resolved afresh.
         try DirectoryTree.remove(name, in: parent)
     }
 
@@ -181,7 +182,8 @@ final class LayerUnpacker {
             defer { parent.close() }
             guard let status = try parent.statusAt(path.name), status.isDirectory else { continue }
             try parent.changeModeAt(path.name, mode: mode_t(entry.mode & 0o7777))
-            try parent.setTimesAt(path.name, seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
+            try parent.setTimesAt(
+                path.name, seconds: entry.modificationSeconds, nanoseconds: entry.modificationNanoseconds)
         }
     }
 
@@ -204,15 +206,18 @@ final class LayerUnpacker {
                 let status = try current.statusAt(component)
                 if status == nil {
                     guard create else {
-                        throw ImageError.unsafeTarEntry(entry: entry, reason: "directory \"\(shown)\" does not exist in this layer")
+                        throw ImageError.unsafeTarEntry(
+                            entry: entry, reason: "directory \"\(shown)\" does not exist in this layer")
                     }
                     try current.makeDirectoryAt(component, mode: 0o755)
                 } else if let status, status.isSymbolicLink {
                     throw ImageError.unsafeTarEntry(
                         entry: entry,
-                        reason: "path component \"\(shown)\" is a symbolic link; writing through it could escape the layer")
+                        reason:
+                            "path component \"\(shown)\" is a symbolic link; writing through it could escape the layer")
                 } else if let status, !status.isDirectory {
-                    throw ImageError.unsafeTarEntry(entry: entry, reason: "path component \"\(shown)\" is not a directory")
+                    throw ImageError.unsafeTarEntry(
+                        entry: entry, reason: "path component \"\(shown)\" is not a directory")
                 }
                 let next = try current.openAt(component, DirectoryTree.directoryFlags)
                 current.close()

@@ -54,11 +54,13 @@ enum JSON {
         } catch let DecodingError.keyNotFound(key, context) {
             throw ImageError.malformedJSON(what: what, reason: "missing key \(path(context.codingPath + [key]))")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw ImageError.malformedJSON(what: what, reason: "wrong type at \(path(context.codingPath)): \(context.debugDescription)")
+            throw ImageError.malformedJSON(
+                what: what, reason: "wrong type at \(path(context.codingPath)): \(context.debugDescription)")
         } catch let DecodingError.valueNotFound(_, context) {
             throw ImageError.malformedJSON(what: what, reason: "null at \(path(context.codingPath))")
         } catch let DecodingError.dataCorrupted(context) {
-            throw ImageError.malformedJSON(what: what, reason: "\(context.debugDescription) at \(path(context.codingPath))")
+            throw ImageError.malformedJSON(
+                what: what, reason: "\(context.debugDescription) at \(path(context.codingPath))")
         } catch {
             throw ImageError.malformedJSON(what: what, reason: "\(error)")
         }
@@ -67,7 +69,8 @@ enum JSON {
     /// Sorted keys, so generated manifests and configs hash the same every time.
     static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(value))
     }
 

@@ -1,9 +1,10 @@
+import BerthSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import BerthSystem
 
 /// Turns a directory tree into a tar stream (for `image import DIR`): sorted names so the same
 /// tree gives the same layer digest, hard links kept as links, symlinks never followed,
@@ -70,7 +71,8 @@ final class RootfsArchiver {
                 try writer.writeHeader(entry)
             default:
                 throw ImageError.unsafeTarEntry(
-                    entry: "\(shown)/\(path)", reason: "sockets cannot be stored in an image layer; remove it from the tree")
+                    entry: "\(shown)/\(path)",
+                    reason: "sockets cannot be stored in an image layer; remove it from the tree")
             }
         }
     }

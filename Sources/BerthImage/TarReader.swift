@@ -86,7 +86,8 @@ final class TarReader {
             signed += Int64(Int8(bitPattern: value))
         }
         guard stored == unsigned || stored == signed else {
-            throw ImageError.malformedTar("header checksum mismatch at entry \"\(rawName())\" (not a tar file, or corrupt)")
+            throw ImageError.malformedTar(
+                "header checksum mismatch at entry \"\(rawName())\" (not a tar file, or corrupt)")
         }
         return true
     }
@@ -134,13 +135,19 @@ final class TarReader {
             case "path": entry.path = text
             case "linkpath": entry.linkTarget = text
             case "size":
-                guard let size = Int64(text), size >= 0 else { throw ImageError.malformedTar("PAX size \"\(text)\" is not a number") }
+                guard let size = Int64(text), size >= 0 else {
+                    throw ImageError.malformedTar("PAX size \"\(text)\" is not a number")
+                }
                 if entry.kind == .regular { entry.size = size }
             case "uid":
-                guard let uid = UInt32(text) else { throw ImageError.malformedTar("PAX uid \"\(text)\" is not a number") }
+                guard let uid = UInt32(text) else {
+                    throw ImageError.malformedTar("PAX uid \"\(text)\" is not a number")
+                }
                 entry.uid = uid
             case "gid":
-                guard let gid = UInt32(text) else { throw ImageError.malformedTar("PAX gid \"\(text)\" is not a number") }
+                guard let gid = UInt32(text) else {
+                    throw ImageError.malformedTar("PAX gid \"\(text)\" is not a number")
+                }
                 entry.gid = gid
             case "mtime":
                 let parts = text.split(separator: ".", maxSplits: 1)
@@ -161,8 +168,8 @@ final class TarReader {
                     throw ImageError.unsafeTarEntry(
                         entry: entry.path, reason: "LIBARCHIVE.xattr records are not supported; use SCHILY.xattr")
                 }
-                // Other keys (atime, ctime, uname, gname, comment, charset) describe nothing
-                // berth restores: ownership is numeric, access times are not preserved.
+            // Other keys (atime, ctime, uname, gname, comment, charset) describe nothing
+            // berth restores: ownership is numeric, access times are not preserved.
             }
         }
         if entry.kind == .regular && entry.path.hasSuffix("/") { entry.kind = .directory }
@@ -235,7 +242,8 @@ final class TarReader {
             guard let equals = record.firstIndex(of: UInt8(ascii: "=")) else {
                 throw ImageError.malformedTar("PAX record without '=' at offset \(index)")
             }
-            records[String(decoding: record[record.startIndex..<equals], as: UTF8.self)] = Array(record[(equals + 1)...])
+            records[String(decoding: record[record.startIndex..<equals], as: UTF8.self)] = Array(
+                record[(equals + 1)...])
             index += length
         }
         return records

@@ -17,11 +17,14 @@ final class TarWriter {
         if entry.uid > 0o7777777 { records.append(("uid", Array(String(entry.uid).utf8))) }
         if entry.gid > 0o7777777 { records.append(("gid", Array(String(entry.gid).utf8))) }
         if entry.size > 0o77777777777 { records.append(("size", Array(String(entry.size).utf8))) }
-        for attribute in entry.extendedAttributes { records.append(("SCHILY.xattr.\(attribute.name)", attribute.value)) }
+        for attribute in entry.extendedAttributes {
+            records.append(("SCHILY.xattr.\(attribute.name)", attribute.value))
+        }
         if !records.isEmpty {
             var body: [UInt8] = []
             for (key, value) in records { body += TarWriter.paxRecord(key: key, value: value) }
-            var pax = TarEntry(path: "PaxHeaders/\(String(name.utf8.suffix(80)) ?? "entry")", kind: .regular, size: Int64(body.count))
+            var pax = TarEntry(
+                path: "PaxHeaders/\(String(name.utf8.suffix(80)) ?? "entry")", kind: .regular, size: Int64(body.count))
             pax.mode = 0o644
             try sink.write(TarWriter.header(pax, typeFlag: UInt8(ascii: "x")))
             try sink.write(body)

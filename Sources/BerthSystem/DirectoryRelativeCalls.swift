@@ -191,6 +191,9 @@ extension FileDescriptor {
     /// Moves the file offset; returns the new offset.
     @discardableResult
     public func seek(to offset: Int64, whence: Int32 = SEEK_SET) throws(SystemCallError) -> Int64 {
-        Int64(try retryingOnInterrupt("lseek", "\(rawValue), \(offset), \(whence)") { lseek(rawValue, off_t(offset), whence) })
+        Int64(
+            try retryingOnInterrupt("lseek", "\(rawValue), \(offset), \(whence)") {
+                lseek(rawValue, off_t(offset), whence)
+            })
     }
 }

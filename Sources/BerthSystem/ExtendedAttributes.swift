@@ -1,9 +1,10 @@
+import CBerthShims
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-import CBerthShims
 
 /// Extended attributes, which carry overlayfs opaque markers and file capabilities inside
 /// image layers. The `At` variants go through `/proc/self/fd/N/name` with the l*xattr calls

@@ -1,0 +1,27 @@
+import ArgumentParser
+import BerthImage
+
+struct ImagePullCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull", abstract: "Pull an image from a registry (OCI distribution API).")
+
+    @OptionGroup var rootOptions: RootOptions
+
+    @Argument(help: ArgumentHelp("Image to pull.", valueName: "name[:tag|@digest]"))
+    var reference: String
+
+    @Flag(help: "Use plain HTTP for this registry even though it is not on loopback.")
+    var insecureRegistry = false
+
+    func run() async throws {
+        let parsed = try ImageReference(parsing: reference)
+        let printer = PullProgressPrinter()
+        let options = PullOptions(
+            insecureRegistries: insecureRegistry ? [parsed.domain] : [], progress: { printer.handle($0) })
+        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
+        let image = try await store.pull(parsed, options: options)
+        printer.finish()
+        print("Digest: \(image.manifestDigest)")
+        print("Pulled \(parsed)")
+    }
+}
