@@ -46,12 +46,21 @@ let package = Package(
         ),
         .target(name: "BerthNetwork", dependencies: ["BerthSystem"]),
         .target(name: "BerthState", dependencies: ["BerthSystem"]),
+        // Binds the pure stages to the Linux side: compose service → container spec, the real
+        // RuntimeDriver, and the per-project DNS / port-proxy daemon.
+        .target(
+            name: "BerthDriver",
+            dependencies: [
+                "BerthModel", "BerthPlan", "BerthEngine", "BerthImage", "BerthRuntime", "BerthNetwork", "BerthState",
+                "BerthSystem",
+            ]
+        ),
 
         .target(
             name: "BerthCLI",
             dependencies: [
                 "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthEngine", "BerthImage",
-                "BerthRuntime", "BerthNetwork", "BerthState",
+                "BerthRuntime", "BerthNetwork", "BerthState", "BerthDriver", "BerthSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
