@@ -10,5 +10,11 @@ public struct DriverPaths: Sendable {
     public func volume(_ name: String) -> String { "\(root)/volumes/\(name)" }
     public func volumeData(_ name: String) -> String { "\(volume(name))/_data" }
     public func anonymousVolumes(container: String) -> String { "\(root)/anonymous/\(container)" }
+    /// Holds the daemon's pid once its SIGHUP handler is installed; signalling it earlier
+    /// would kill it.
+    public func daemonReady(project: String) -> String { "\(root)/projects/\(project)/netd.ready" }
+    /// A command's sync request token, and the token of the last request the daemon applied.
+    public func daemonRequest(project: String) -> String { "\(root)/projects/\(project)/netd.request" }
+    public func daemonApplied(project: String) -> String { "\(root)/projects/\(project)/netd.applied" }
     public func daemonLog(project: String) -> String { "\(root)/projects/\(project)/netd.log" }
 }

@@ -203,9 +203,13 @@ public actor LinuxDriver: RuntimeDriver {
         }
     }
 
-    /// Called once at the end of a command that changed the project.
+    /// Called once at the end of a command that changed the project: the daemon runs and
+    /// serves what the project record says before the command returns.
     public func ensureDaemon() {
         refreshDaemon()
+        if let pid = state.networkDaemonPid {
+            NetworkDaemonControl(root: paths.root, project: project).synchronize(pid: pid)
+        }
     }
 }
 

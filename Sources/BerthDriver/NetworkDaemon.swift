@@ -40,6 +40,7 @@ public final class NetworkDaemon {
     }
 
     let project: String
+    let paths: DriverPaths
     let store: StateStore
     let runtime: Runtime
     var dnsServers: [String: (gateway: IPv4Address, server: DNSServer, table: DNSRecordTable)] = [:]
@@ -48,6 +49,7 @@ public final class NetworkDaemon {
 
     public init(root: String, project: String) {
         self.project = project
+        self.paths = DriverPaths(root: root)
         self.store = StateStore(root: root)
         self.runtime = Runtime(root: root)
     }
@@ -55,6 +57,7 @@ public final class NetworkDaemon {
     /// Runs until the project is gone; returns the exit status.
     public func run() -> Int32 {
         HangupSignal.install()
+        try? Data(String(getpid()).utf8).write(to: URL(fileURLWithPath: paths.daemonReady(project: project)))
         log("serving project \(project)")
         while reconcile() {
             for _ in 0..<20 {
@@ -64,12 +67,23 @@ public final class NetworkDaemon {
         }
         for entry in dnsServers.values { entry.server.stop() }
         for proxy in proxies.values { proxy.stop() }
+        if let ready = FileManager.default.contents(atPath: paths.daemonReady(project: project)),
+            String(decoding: ready, as: UTF8.self) == String(getpid())
+        {
+            unlink(paths.daemonReady(project: project))
+        }
         log("project \(project) has nothing left to serve; exiting")
         return 0
     }
 
     /// One pass; false when the daemon should exit.
     func reconcile() -> Bool {
+        let request = FileManager.default.contents(atPath: paths.daemonRequest(project: project))
+        defer {
+            if let request {
+                try? request.write(to: URL(fileURLWithPath: paths.daemonApplied(project: project)), options: .atomic)
+            }
+        }
         guard let state = try? store.load(project: project) else { return false }
         if state.containers.isEmpty && state.networks.isEmpty { return false }
         if let owner = state.networkDaemonPid, owner != getpid(), kill(owner, 0) == 0 {

@@ -44,8 +44,36 @@ public struct NetworkDaemonControl: Sendable {
         return true
     }
 
+    /// A daemon that is not ready yet has not read the project either, so it needs no signal.
     public func reload(pid: Int32) {
+        let ready = FileManager.default.contents(atPath: DriverPaths(root: root).daemonReady(project: project))
+        guard let ready, String(decoding: ready, as: UTF8.self) == String(pid) else { return }
         kill(pid, SIGHUP)
+    }
+
+    /// Asks the daemon to re-read the project and waits (bounded) until it has applied
+    /// everything written before this call, so a command returns only once its published
+    /// ports and names are served.
+    public func synchronize(pid: Int32, timeout: Duration = .seconds(5)) {
+        let paths = DriverPaths(root: root)
+        let token = UUID().uuidString
+        try? Data(token.utf8).write(to: URL(fileURLWithPath: paths.daemonRequest(project: project)), options: .atomic)
+        reload(pid: pid)
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var resent = false
+        while clock.now < deadline, isRunning(pid: pid) {
+            if let applied = FileManager.default.contents(atPath: paths.daemonApplied(project: project)),
+                String(decoding: applied, as: UTF8.self) == token
+            {
+                return
+            }
+            if !resent, clock.now > deadline - timeout / 2 {
+                reload(pid: pid)
+                resent = true
+            }
+            usleep(10_000)
+        }
     }
 
     /// SIGTERM, then SIGKILL after two seconds; returns when it is gone, so its ports are free.

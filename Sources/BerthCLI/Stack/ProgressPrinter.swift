@@ -37,6 +37,7 @@ struct ProgressPrinter: Sendable {
         case .started:
             return nil
         case .done:
+            if event.container == nil && event.operation != .action { return nil }
             let verb: String
             switch event.operation {
             case .create: verb = "Created"

@@ -50,6 +50,7 @@ struct UpCommand: AsyncParsableCommand {
             plan, driver: driver, timeout: timeout, waitTimeout: waitTimeout, progress: progress)
         if wait && !noStart {
             try await StackApply.waitForServices(driver: driver, services: services, timeout: waitTimeout)
+            await driver.ensureDaemon()
         }
         await PortCheck.waitUntilPublished(await driver.currentState)
         if !detach && !wait && !noStart {
