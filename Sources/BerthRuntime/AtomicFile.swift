@@ -4,14 +4,16 @@ import BerthSystem
     import Glibc
 #endif
 
-/// Whole-file replacement that readers never see half-written: temp file, fsync, rename.
+/// Whole-file replacement that readers never see half-written: temp file, (fsync,) rename.
+/// `durable` adds the fsync, for records that must survive a host crash (a container's exit
+/// status); transient records (config before start, "running") skip its milliseconds.
 enum AtomicFile {
-    static func write(_ path: String, _ bytes: [UInt8]) throws(SystemCallError) {
+    static func write(_ path: String, _ bytes: [UInt8], durable: Bool = true) throws(SystemCallError) {
         let temporary = "\(path).tmp\(getpid())"
         let fd = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600)
         do {
             try fd.writeAll(bytes)
-            try fd.sync()
+            if durable { try fd.sync() }
         } catch {
             fd.close()
             unlink(temporary)
@@ -21,5 +23,7 @@ enum AtomicFile {
         try FileSystemCalls.rename(temporary, path)
     }
 
-    static func write(_ path: String, _ text: String) throws(SystemCallError) { try write(path, Array(text.utf8)) }
+    static func write(_ path: String, _ text: String, durable: Bool = true) throws(SystemCallError) {
+        try write(path, Array(text.utf8), durable: durable)
+    }
 }

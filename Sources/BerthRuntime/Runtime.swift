@@ -55,8 +55,8 @@ public struct Runtime: Sendable {
         }
         try system { () throws(SystemCallError) in
             try FileSystemCalls.makeDirectories(paths.directory, mode: 0o711)
-            try AtomicFile.write(paths.config, config)
-            try AtomicFile.write(paths.state, state)
+            try AtomicFile.write(paths.config, config, durable: false)
+            try AtomicFile.write(paths.state, state, durable: false)
         }
     }
 
@@ -91,6 +91,9 @@ public struct Runtime: Sendable {
         writeEnd.close()
         null.close()
         errorLog.close()
+        // The spawned process only forks the real supervisor off and exits.
+        var spawnedStatus: Int32 = 0
+        while waitpid(pid, &spawnedStatus, 0) < 0 && errno == EINTR {}
         var message: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while message.count < 65536 {
@@ -101,15 +104,10 @@ public struct Runtime: Sendable {
         }
         let text = String(decoding: message, as: UTF8.self)
         if text != "ok" {
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
             throw text.isEmpty
                 ? .setupFailed("supervisor exited without reporting (see \(paths.directory)/supervisor.err)")
                 : .reported(text)
         }
-        // The supervisor is now our child only nominally; reap it in the background is not
-        // possible without threads, so it is double-checked in state() instead. A zombie
-        // would remain until this process exits; CLIs are short-lived.
         return try state(id: id)
     }
 
@@ -202,14 +200,11 @@ public struct Runtime: Sendable {
     /// state read afterwards is final.
     private func waitForSupervisor(_ id: String) throws(RuntimeError) -> ContainerState {
         let state = try state(id: id)
-        if let pid = state.supervisorPid {
-            for _ in 0..<2000 {
-                if Glibc.kill(pid, 0) != 0 { break }
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid { break }
-                var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000)
-                nanosleep(&ts, nil)
-            }
+        // Waits on a pidfd (readable once the process has exited), bounded at 10 s.
+        if let pid = state.supervisorPid, let pidfd = try? ProcessControl.pidfdOpen(pid) {
+            var entry = pollfd(fd: pidfd.rawValue, events: Int16(POLLIN), revents: 0)
+            _ = poll(&entry, 1, 10_000)
+            pidfd.close()
         }
         return try self.state(id: id)
     }
@@ -221,6 +216,9 @@ public struct Runtime: Sendable {
             guard force else { throw .conflict("container \(id) is \(current.status.rawValue); stop it or use force") }
             try stop(id: id, signal: SIGKILL, graceMilliseconds: 0)
         }
+        // An exited container's supervisor may still be closing its socket and log; once the
+        // socket is gone it only syncs state.json, which removal makes moot.
+        if access(paths(id).socket, F_OK) == 0 { _ = try waitForSupervisor(id) }
         Cgroup(id: id).remove()
         try system { () throws(SystemCallError) in try TreeRemover.remove(paths(id).directory) }
     }

@@ -1,5 +1,9 @@
 import BerthSystem
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The `berth-supervisor` executable's modes. Kept in the library so its logic is testable and
 /// the executable stays a one-line main.
 public enum SupervisorCommand {
@@ -13,6 +17,15 @@ public enum SupervisorCommand {
         case "run":
             let ready = FileDescriptor(rawValue: 3)
             _ = try? FileSystemCalls.closeRange(from: 4)
+            // Detach from the spawning CLI: the spawned process exits at once (the CLI reaps
+            // it) and the supervisor continues as an orphan, so no CLI ever holds it as a
+            // child or a zombie. Safe to fork: this process is single-threaded.
+            let child = fork()
+            if child < 0 {
+                _ = try? ready.writeAll(Array("fork failed: \(Errno.current)".utf8))
+                return 1
+            }
+            if child > 0 { _exit(0) }
             return Supervisor.main(root: arguments[2], id: arguments[3], ready: ready)
         case "exec" where arguments.count == 5:
             _ = try? FileSystemCalls.closeRange(from: 3)

@@ -39,11 +39,10 @@ enum TreeRemover {
             names.append((child, entry.pointee.d_type == UInt8(DT_DIR)))
         }
         for (child, isDirectory) in names {
-            if isDirectory {
-                try removeContents(fd, child, depth: depth + 1)
-                try retryingOnInterrupt("unlinkat", "\"\(child)\", AT_REMOVEDIR") { unlinkat(fd, child, AT_REMOVEDIR) }
-            } else {
-                try retryingOnInterrupt("unlinkat", "\"\(child)\"") { unlinkat(fd, child, 0) }
+            if isDirectory { try removeContents(fd, child, depth: depth + 1) }
+            // Gone already is fine: the result is the same.
+            if unlinkat(fd, child, isDirectory ? AT_REMOVEDIR : 0) != 0 && errno != ENOENT {
+                throw SystemCallError("unlinkat", "\"\(child)\"")
             }
         }
     }

@@ -74,8 +74,13 @@ import Testing
     }
 
     @Test func noDescriptorAboveStderrLeaksIn() throws {
-        let out = try output("ls /proc/1/fd | tr '\\n' ' '; true")
-        #expect(out == "0 1 2", "fds: \(out)")
+        // PID 1 is a plain sleep (a shell would hold its own pipes); a second process looks.
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        try fixture.runtime.run(id: id, spec: fixture.spec("exec sleep 1000"))
+        let check = ExecSpec(arguments: ["sh", "-c", #"[ "$(ls /proc/1/fd | tr '\n' ' ')" = "0 1 2 " ]"#])
+        #expect(try fixture.runtime.exec(id: id, check) == 0)
+        try fixture.runtime.stop(id: id, graceMilliseconds: 100)
     }
 
     @Test func exitCodePropagatesFromRun() throws {
@@ -158,6 +163,17 @@ import Testing
         #expect(try fixture.runtime.logs(id: id).map(\.log) != ["1\n"])
     }
 
+    @Test func initProcessKeepsNoSupervisorDescriptors() throws {
+        let fixture = try Fixture()
+        let id = fixture.newID()
+        var spec = fixture.spec("exec sleep 1000")
+        spec.initProcess = true
+        let state = try fixture.runtime.run(id: id, spec: spec)
+        let pid = try #require(state.pid)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").isEmpty)
+        try fixture.runtime.stop(id: id, graceMilliseconds: 2000)
+    }
+
     @Test func execJoinsTheContainerAndPropagatesExitCodes() throws {
         let fixture = try Fixture()
         let id = fixture.newID()
@@ -179,6 +195,7 @@ import Testing
         spec.restartPolicy = .always
         let first = try fixture.runtime.run(id: id, spec: spec)
         let pid = try #require(first.pid)
+        #expect(try fixture.eventually { try fixture.runtime.logs(id: id).contains { $0.log == "started\n" } })
         kill(pid, SIGKILL)
         #expect(
             try fixture.eventually {
@@ -196,8 +213,11 @@ import Testing
         let id = fixture.newID()
         let state = try fixture.runtime.run(id: id, spec: fixture.spec("exec sleep 1000"))
         let supervisor = try #require(state.supervisorPid)
-        #expect(getsid(supervisor) == supervisor)
+        // Its own session, and not a child of this process (the CLI stand-in here).
         #expect(getsid(supervisor) != getsid(0))
+        let stat = try String(contentsOfFile: "/proc/\(supervisor)/stat", encoding: .utf8)
+        let parent = stat.split(separator: ")").last?.split(separator: " ").dropFirst().first
+        #expect(parent != nil && parent != Substring(String(getpid())))
         try fixture.runtime.stop(id: id, graceMilliseconds: 500)
     }
 

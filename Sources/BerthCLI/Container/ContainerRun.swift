@@ -14,6 +14,8 @@ struct ContainerRun: ParsableCommand {
     @Option(help: "Container id (default: berth-<random>).") var name: String?
     @Flag(name: .shortAndLong, help: "Start and print the id instead of waiting for the exit.") var detach = false
     @Flag(help: "Remove the container after it exits (attached mode).") var rm = false
+    @Flag(name: .shortAndLong, help: "Give the process a pseudo-terminal (output is logged as stdout).")
+    var tty = false
     @Option(name: .shortAndLong, help: "KEY=VALUE environment entries.") var env: [String] = []
     @Option(name: .shortAndLong, help: "uid, uid:gid, name or name:group.") var user: String?
     @Option(name: .shortAndLong, help: "Working directory inside the container.") var workdir: String?
@@ -38,6 +40,7 @@ struct ContainerRun: ParsableCommand {
         var spec = ContainerSpec(lowerDirectories: rootfs, process: ProcessSpec(arguments: command))
         spec.process.environment += env
         spec.process.user = user
+        spec.process.terminal = tty
         if let workdir { spec.process.workingDirectory = workdir }
         spec.hostname = hostname
         spec.readOnlyRootfs = readOnly
@@ -74,7 +77,7 @@ struct ContainerRun: ParsableCommand {
             print(id)
             return
         }
-        let state = try LogFollower(runtime: runtime, id: id, timestamps: false).follow(until: { true })
+        let state = try LogFollower(runtime: runtime, id: id, timestamps: false).follow()
         if rm { try runtime.remove(id: id, force: true) }
         throw ExitCode(state.exitCode ?? 0)
     }

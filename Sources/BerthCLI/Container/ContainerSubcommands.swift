@@ -34,7 +34,7 @@ struct ContainerLogs: ParsableCommand {
         let rt = runtime(rootOptions)
         let follower = LogFollower(runtime: rt, id: id, timestamps: timestamps)
         if follow {
-            _ = try follower.follow(tail: tail, since: since, until: { true })
+            _ = try follower.follow(tail: tail, since: since)
         } else {
             follower.print(try rt.logs(id: id, options: LogOptions(tail: tail, since: since)))
         }

@@ -15,25 +15,11 @@ struct LogFollower {
         }
     }
 
-    /// Follows while `keepGoing` holds and the container is running or restarting.
-    func follow(tail: Int? = nil, since: String? = nil, until keepGoing: () -> Bool) throws -> ContainerState {
-        var last = since
-        var first = true
-        while true {
-            let state = try runtime.state(id: id)
-            var records = try runtime.logs(id: id, options: LogOptions(tail: first ? tail : nil, since: last))
-            if let last { records.removeAll { $0.time <= last } }
-            first = false
-            print(records)
-            if let newest = records.last?.time { last = newest }
-            if state.status == .exited || state.status == .created || !keepGoing() {
-                let final = try runtime.logs(id: id, options: LogOptions(since: last)).filter {
-                    last == nil || $0.time > last ?? ""
-                }
-                print(final)
-                return state
-            }
-            Thread.sleep(forTimeInterval: 0.05)
+    /// Prints until the container has exited for good.
+    func follow(tail: Int? = nil, since: String? = nil) throws -> ContainerState {
+        try runtime.followLogs(id: id, options: LogOptions(tail: tail, since: since)) { record in
+            print([record])
+            return true
         }
     }
 }

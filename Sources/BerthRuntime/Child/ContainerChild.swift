@@ -14,6 +14,8 @@ struct ContainerChild {
     let paths: ContainerPaths
     let sync: FileDescriptor
     let stdio: [FileDescriptor]
+    /// Path of the pty slave for `tty: true`; it becomes stdin/stdout/stderr and /dev/console.
+    let terminal: String?
     let capabilities: CapabilitySet
     let lastCapability: Int
     let seccomp: [UInt8]?
@@ -28,18 +30,19 @@ struct ContainerChild {
     }
 
     private func setUp() throws(RuntimeError) {
-        var go: UInt8 = 0
-        let n = try system { () throws(SystemCallError) in
-            try withUnsafeMutableBytes(of: &go) { raw in
-                Result { () throws(SystemCallError) in try sync.read(into: raw) }
-            }.get()
-        }
-        guard n == 1 else { throw .setupFailed("supervisor went away before start") }
         try system { () throws(SystemCallError) in
-            for (target, fd) in stdio.enumerated() where dup2(fd.rawValue, Int32(target)) < 0 {
-                throw SystemCallError("dup2", "\(fd.rawValue), \(target)")
+            if let terminal {
+                let slave = try FileDescriptor.open(terminal, O_RDWR)
+                try Terminal.becomeControllingTerminal(slave)
+                for target in 0..<3 where dup2(slave.rawValue, Int32(target)) < 0 {
+                    throw SystemCallError("dup2", "\(slave.rawValue), \(target)")
+                }
+                slave.close()
+            } else {
+                for (target, fd) in stdio.enumerated() where dup2(fd.rawValue, Int32(target)) < 0 {
+                    throw SystemCallError("dup2", "\(fd.rawValue), \(target)")
+                }
             }
-            try Namespace.unshare(Kernel.cloneNewCgroup)
             for (mode, type) in [
                 (spec.namespaces.network, Kernel.cloneNewNet), (spec.namespaces.ipc, Kernel.cloneNewIPC),
                 (spec.namespaces.uts, Kernel.cloneNewUTS),
@@ -51,7 +54,7 @@ struct ContainerChild {
                 }
             }
         }
-        let builder = RootfsBuilder(spec: spec, paths: paths)
+        let builder = RootfsBuilder(spec: spec, paths: paths, console: terminal)
         try builder.build()
         if spec.namespaces.uts == .private {
             try system { () throws(SystemCallError) in
@@ -67,6 +70,17 @@ struct ContainerChild {
             }
         }
         try builder.finish()
+        // The filesystem work above overlaps with the parent moving this process into the
+        // container's cgroup (a v1 attach waits for an RCU grace period, ~10 ms). Nothing
+        // of the container's own runs before the parent says so.
+        var go: UInt8 = 0
+        let n = try system { () throws(SystemCallError) in
+            try withUnsafeMutableBytes(of: &go) { raw in
+                Result { () throws(SystemCallError) in try sync.read(into: raw) }
+            }.get()
+        }
+        guard n == 1 else { throw .setupFailed("supervisor went away before start") }
+        try system { () throws(SystemCallError) in try Namespace.unshare(Kernel.cloneNewCgroup) }
         try system { () throws(SystemCallError) in
             for limit in spec.rlimits {
                 guard let resource = ContainerChild.rlimitNumbers[limit.name] else { continue }

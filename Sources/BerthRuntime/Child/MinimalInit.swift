@@ -24,8 +24,9 @@ enum MinimalInit {
             sigprocmask(SIG_UNBLOCK, &set, nil)
             try finalizer.finishAndExecute()
         }
+        // Nothing of the supervisor (log file, control socket, pipes) stays open in PID 1.
         sync.close()
-        for fd in 0..<3 { close(Int32(fd)) }
+        _ = try? FileSystemCalls.closeRange(from: 0)
         while true {
             var info = siginfo_t()
             let signal = sigwaitinfo(&set, &info)

@@ -9,6 +9,8 @@ import BerthSystem
 struct RootfsBuilder {
     let spec: ContainerSpec
     let paths: ContainerPaths
+    /// The pty slave to show as /dev/console (tty: true).
+    let console: String?
 
     static let maskedPaths = [
         "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
@@ -142,6 +144,12 @@ struct RootfsBuilder {
             try Mount.mount(
                 source: "mqueue", target: "\(dev)/mqueue", type: "mqueue",
                 flags: Kernel.msNosuid | Kernel.msNodev | Kernel.msNoexec)
+            if let console {
+                let consolePath = "\(dev)/console"
+                let file = try FileDescriptor.open(consolePath, O_WRONLY | O_CREAT, mode: 0o600)
+                file.close()
+                try Mount.mount(source: console, target: consolePath, type: nil, flags: Kernel.msBind)
+            }
             for (link, target) in [
                 ("ptmx", "pts/ptmx"), ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                 ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2"), ("core", "/proc/kcore"),

@@ -1,3 +1,5 @@
+import BerthSystem
+
 /// A set of Linux capabilities as a bit mask (bit n = capability number n).
 public struct CapabilitySet: Hashable, Sendable, Codable {
     public var bits: UInt64
@@ -37,6 +39,33 @@ public struct CapabilitySet: Hashable, Sendable, Codable {
         var upper = name.uppercased()
         if upper.hasPrefix("CAP_") { upper.removeFirst(4) }
         return names.firstIndex(of: upper)
+    }
+
+    /// This process's bounding set: a container can never get more than its supervisor has
+    /// (a host that runs berth without, say, CAP_SYS_RESOURCE gives privileged containers
+    /// everything else).
+    static func processBounding() -> CapabilitySet? {
+        guard let bytes = try? FileSystemCalls.readFile("/proc/self/status") else { return nil }
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("CapBnd:") {
+            let hex = line.dropFirst(7).trimmingPrefix(while: { $0 == "\t" || $0 == " " })
+            return UInt64(hex, radix: 16).map { CapabilitySet(bits: $0) }
+        }
+        return nil
+    }
+
+    /// `resolve`, limited to what this process may grant.
+    static func resolveForThisHost(_ security: SecuritySpec, lastCapability: Int) throws(RuntimeError)
+        -> CapabilitySet
+    {
+        var set = try resolve(security, lastCapability: lastCapability)
+        if let bounding = processBounding() { set.bits &= bounding.bits }
+        // berth enforces its device allowlist through the v1 devices controller only (v2 needs
+        // a BPF device program, not implemented): without it, CAP_MKNOD would let a container
+        // create and open host block devices, so it is withheld there.
+        if !security.privileged, case .v2 = Cgroup.detectLayout(), let mknod = number(of: "MKNOD") {
+            set.bits &= ~(UInt64(1) << UInt64(mknod))
+        }
+        return set
     }
 
     public func contains(_ number: Int) -> Bool { number < 64 && bits & (UInt64(1) << UInt64(number)) != 0 }

@@ -10,33 +10,39 @@ import CSeccomp
 enum SeccompCompiler {
     #if arch(x86_64)
         static let archName = "amd64"
+        /// SCMP_ARCH_X86 (AUDIT_ARCH_I386) and SCMP_ARCH_X32 (EM_X86_64 | __AUDIT_ARCH_LE).
+        static let subArchitectures: [UInt32] = [0x4000_0003, 0x4000_003E]
     #elseif arch(arm64)
         static let archName = "arm64"
+        /// SCMP_ARCH_ARM (AUDIT_ARCH_ARM).
+        static let subArchitectures: [UInt32] = [0x4000_0028]
     #else
         static let archName = "unknown"
+        static let subArchitectures: [UInt32] = []
     #endif
 
     /// Returns cached BPF for (profile, caps) or compiles and caches it under `cacheDirectory`.
     static func compiled(_ profile: SeccompProfile, capabilities: CapabilitySet, cacheDirectory: String)
-        throws(RuntimeError) -> [UInt8]
+        throws(RuntimeError) -> (bytes: [UInt8], path: String)
     {
         let key: String
         do {
             key =
-                try JSONCoding.encodeString(profile) + "|caps=\(capabilities.bits)|arch=\(archName)|\(kernelRelease())"
+                try JSONCoding.encodeString(profile)
+                + "|caps=\(capabilities.bits)|arch=\(archName)+\(subArchitectures)|\(kernelRelease())"
         } catch {
             throw .seccomp("cannot serialise profile: \(error)")
         }
         let path = "\(cacheDirectory)/\(String(fnv1a(key), radix: 16)).bpf"
         if let cached = try? FileSystemCalls.readFile(path), !cached.isEmpty, cached.count % 8 == 0 {
-            return cached
+            return (cached, path)
         }
         let bytes = try compile(profile, capabilities: capabilities)
         try system { () throws(SystemCallError) in
             try FileSystemCalls.makeDirectories(cacheDirectory, mode: 0o700)
             try AtomicFile.write(path, bytes)
         }
-        return bytes
+        return (bytes, path)
     }
 
     static func fnv1a(_ text: String) -> UInt64 {
@@ -84,6 +90,14 @@ enum SeccompCompiler {
             profile.defaultAction, errno: profile.defaultErrnoRet, source: source)
         guard let context = seccomp_init(defaultAction) else { throw .seccomp("seccomp_init failed") }
         defer { seccomp_release(context) }
+        // Like docker's archMap: 32-bit (x86) and x32 entry points get the same policy instead
+        // of being killed outright; libseccomp maps each rule to their syscall numbers.
+        for arch in subArchitectures {
+            let result = seccomp_arch_add(context, arch)
+            if result < 0 && -result != EEXIST {
+                throw .seccomp("cannot add architecture 0x\(String(arch, radix: 16)): \(Errno(rawValue: -result))")
+            }
+        }
         for rule in profile.syscalls ?? [] where applies(rule, capabilities: capabilities) {
             let action = try SeccompProfile.action(rule.action, errno: rule.errnoRet, source: source)
             if action == defaultAction { continue }

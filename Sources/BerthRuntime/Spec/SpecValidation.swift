@@ -10,9 +10,6 @@ extension ContainerSpec {
             throw .invalidSpec("no root filesystem layers (lowerDirectories is empty)")
         }
         guard !process.arguments.isEmpty else { throw .invalidSpec("no command: set an entrypoint or command") }
-        if process.terminal {
-            throw .invalidSpec("tty: true is not supported by this runtime yet; run without a terminal")
-        }
         if case .join = namespaces.pid {
             throw .invalidSpec("joining another PID namespace (pid: container:...) is not supported")
         }

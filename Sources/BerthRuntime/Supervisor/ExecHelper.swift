@@ -51,7 +51,7 @@ enum ExecHelper {
             throw .conflict("container \(id) is not running (status \(state.status.rawValue))")
         }
         let lastCapability = Supervisor.readLastCapability()
-        let capabilities = try CapabilitySet.resolve(spec.security, lastCapability: lastCapability)
+        let capabilities = try CapabilitySet.resolveForThisHost(spec.security, lastCapability: lastCapability)
         let seccomp: [UInt8]? =
             spec.security.privileged || spec.security.seccomp == .unconfined
             ? nil : try system { () throws(SystemCallError) in try FileSystemCalls.readFile(paths.seccomp) }

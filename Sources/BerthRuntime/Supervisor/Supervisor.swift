@@ -30,6 +30,8 @@ final class Supervisor {
     var consecutiveFailures = 0
     var startedAtMonotonic: Int64 = 0
     var health: HealthMonitor?
+    /// `tty: true`: the current start's pty master; its output is logged as stdout.
+    var terminalMaster: FileDescriptor?
     var exitRequested = false
 
     init(root: String, id: String) throws(RuntimeError) {
@@ -40,7 +42,7 @@ final class Supervisor {
             throw .invalidSpec("\(paths.config): \(error)")
         }
         lastCapability = Supervisor.readLastCapability()
-        capabilities = try CapabilitySet.resolve(spec.security, lastCapability: lastCapability)
+        capabilities = try CapabilitySet.resolveForThisHost(spec.security, lastCapability: lastCapability)
         seccomp = try Supervisor.seccompProgram(spec, capabilities: capabilities, paths: paths)
         cgroup = Cgroup(id: id)
         state =
@@ -91,15 +93,32 @@ final class Supervisor {
         case .defaultProfile: profile = .containerDefault
         case .profile(let source, let json): profile = try SeccompProfile.parse(json: json, source: source)
         }
-        let bytes = try SeccompCompiler.compiled(
+        let (bytes, cached) = try SeccompCompiler.compiled(
             profile, capabilities: capabilities, cacheDirectory: paths.seccompCache)
-        try system { () throws(SystemCallError) in try AtomicFile.write(paths.seccomp, bytes) }
+        // exec and healthchecks install the same program: point at the cache entry.
+        unlink(paths.seccomp)
+        if symlink(cached, paths.seccomp) != 0 {
+            throw .system(SystemCallError("symlink", "\"\(cached)\", \"\(paths.seccomp)\""))
+        }
         return bytes
     }
 
+    /// Replaces state.json atomically. Not fsync'd here: the final record is synced by
+    /// `syncState` once waiters have their answer, so a CLI waiting on the exit does not also
+    /// wait for the disk.
     func saveState() {
         guard let text = try? JSONCoding.encodeString(state) else { return }
-        try? AtomicFile.write(paths.state, text)
+        try? AtomicFile.write(paths.state, text, durable: false)
+    }
+
+    /// Makes the last state.json (and its rename) durable.
+    func syncState() {
+        for path in [paths.state, paths.directory] {
+            if let fd = try? FileDescriptor.open(path, O_RDONLY) {
+                try? fd.sync()
+                fd.close()
+            }
+        }
     }
 
     /// Prepares the per-container directories and files that survive restarts.
@@ -134,33 +153,47 @@ final class Supervisor {
     func startContainer() throws(RuntimeError) {
         let (parentEnd, childEnd) = try system { () throws(SystemCallError) in try Sockets.pair() }
         oomBaseline = cgroup.oomKills()
+        terminalMaster?.close()
+        terminalMaster = nil
+        var terminalSlave: String?
+        if spec.process.terminal {
+            let (master, slave) = try system { () throws(SystemCallError) in try Terminal.openPair() }
+            terminalMaster = master
+            terminalSlave = slave
+        }
         let pid = try system { () throws(SystemCallError) in try Namespace.cloneProcess(flags: cloneFlags) }
         if pid == 0 {
             parentEnd.close()
             ContainerChild(
                 spec: spec, paths: paths, sync: childEnd, stdio: [devNull, stdoutPipe.write, stderrPipe.write],
-                capabilities: capabilities, lastCapability: lastCapability, seccomp: seccomp
+                terminal: terminalSlave, capabilities: capabilities, lastCapability: lastCapability,
+                seccomp: seccomp
             ).run()
         }
         childEnd.close()
         defer { parentEnd.close() }
+        func childReport() -> String? {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let n =
+                (try? buffer.withUnsafeMutableBytes { raw in
+                    Result { () throws(SystemCallError) in try parentEnd.read(into: raw) }
+                }.get()) ?? 0
+            return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : nil
+        }
         do {
             try cgroup.add(pid)
         } catch {
+            // The child may already have failed (and exited) during its filesystem setup.
             kill(pid, SIGKILL)
+            let report = childReport()
             _ = try? ProcessControl.wait(pid)
-            throw .system(error)
+            throw report.map { .reported($0) } ?? .system(error)
         }
         let go: [UInt8] = [1]
         _ = try? parentEnd.writeAll(go)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n =
-            (try? buffer.withUnsafeMutableBytes { raw in
-                Result { () throws(SystemCallError) in try parentEnd.read(into: raw) }
-            }.get()) ?? 0
-        if n > 0 {
+        if let report = childReport() {
             _ = try? ProcessControl.wait(pid)
-            throw .reported(String(decoding: buffer[..<n], as: UTF8.self))
+            throw .reported(report)
         }
         containerPid = pid
         startedAtMonotonic = Clock.monotonicMilliseconds()

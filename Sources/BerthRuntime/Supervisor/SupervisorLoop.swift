@@ -18,11 +18,16 @@ extension Supervisor {
                 pollfd(fd: stdoutPipe.read.rawValue, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: stderrPipe.read.rawValue, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: listener?.rawValue ?? -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: terminalMaster?.rawValue ?? -1, events: Int16(POLLIN), revents: 0),
             ]
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { break }
             if fds[1].revents != 0 { drain(stdoutPipe.read, .stdout) }
             if fds[2].revents != 0 { drain(stderrPipe.read, .stderr) }
+            if fds[4].revents != 0, let terminalMaster {
+                // POLLHUP/EIO once the slave side is gone: stop polling it.
+                if !drain(terminalMaster, .stdout) { closeTerminal() }
+            }
             if fds[0].revents != 0 { running = reapChildren() }
             if running, fds[3].revents != 0, let listener, let client = try? Sockets.accept(listener) {
                 handle(client)
@@ -32,21 +37,33 @@ extension Supervisor {
         drain(stdoutPipe.read, .stdout)
         drain(stderrPipe.read, .stderr)
         logs.close()
+        // The socket goes first: once a waiter has its answer, nothing of this supervisor is
+        // left for `remove` to wait for except the fsync below, which it need not wait for.
+        listener?.close()
+        unlink(paths.socket)
         for waiter in waiters {
             try? ControlChannel.send(waiter, ControlResponse(state: state))
             waiter.close()
         }
-        listener?.close()
-        unlink(paths.socket)
+        syncState()
     }
 
-    func drain(_ fd: FileDescriptor, _ stream: LogRecord.Stream) {
+    /// Reads what is buffered; false when the descriptor is finished (EOF or EIO).
+    @discardableResult
+    func drain(_ fd: FileDescriptor, _ stream: LogRecord.Stream) -> Bool {
         var buffer = [UInt8](repeating: 0, count: 65536)
         for _ in 0..<64 {
             let n = buffer.withUnsafeMutableBytes { raw in read(fd.rawValue, raw.baseAddress, raw.count) }
-            if n <= 0 { return }
+            if n == 0 { return false }
+            if n < 0 { return errno == EAGAIN || errno == EINTR }
             logs.append(stream, buffer[..<n])
         }
+        return true
+    }
+
+    func closeTerminal() {
+        terminalMaster?.close()
+        terminalMaster = nil
     }
 
     /// Returns false when the supervisor should exit.
@@ -69,6 +86,10 @@ extension Supervisor {
     func containerExited(_ status: ExitStatus) -> Bool {
         drain(stdoutPipe.read, .stdout)
         drain(stderrPipe.read, .stderr)
+        if let terminalMaster {
+            drain(terminalMaster, .stdout)
+            closeTerminal()
+        }
         logs.flush()
         let oom = cgroup.oomKills() > oomBaseline
         containerPid = 0

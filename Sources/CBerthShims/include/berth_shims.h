@@ -1,6 +1,7 @@
 #ifndef BERTH_SHIMS_H
 #define BERTH_SHIMS_H
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <linux/filter.h>
 #include <linux/openat2.h>
@@ -49,4 +50,7 @@ static inline int berth_setresgid(unsigned id) { return (int)syscall(SYS_setresg
 static inline int berth_pipe2(int fds[2], int flags) { return (int)syscall(SYS_pipe2, fds, flags); }
 /// A close-on-exec, non-blocking signalfd for the given blocked signals.
 static inline int berth_signalfd(const sigset_t *mask) { return signalfd(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK); }
+/// A pseudo-terminal master (close-on-exec, non-blocking) with its slave unlocked; the slave's
+/// path is written to `name`.
+int berth_open_pty(char *name, size_t size);
 #endif
