@@ -112,7 +112,21 @@ public final class NetworkDaemon {
                 }
             }
         }
-        updateDNS(state.networks.filter { $0.phase == .created }, names: names)
+        // A container asks the DNS server of its first network only, so each server also
+        // answers for networks that share a container with it (addresses on those stay
+        // unreachable from containers not attached to them: there is no route).
+        var linked: [String: Set<String>] = [:]
+        for container in state.containers {
+            let networks = Set((container.details?.attachments ?? []).map(\.network))
+            for network in networks { linked[network, default: [network]].formUnion(networks) }
+        }
+        var served: [String: [(names: [String], address: IPv4Address)]] = [:]
+        for network in state.networks {
+            for other in (linked[network.name] ?? [network.name]).sorted() {
+                served[network.name, default: []] += names[other] ?? []
+            }
+        }
+        updateDNS(state.networks.filter { $0.phase == .created }, names: served)
         updateProxies(backends)
         return true
     }

@@ -38,6 +38,7 @@ struct ProgressPrinter: Sendable {
             return nil
         case .done:
             if event.container == nil && event.operation != .action { return nil }
+            if event.container == nil && ![.create, .recreate, .remove].contains(event.change) { return nil }
             let verb: String
             switch event.operation {
             case .create: verb = "Created"

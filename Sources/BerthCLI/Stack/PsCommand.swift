@@ -36,7 +36,7 @@ struct PsCommand: AsyncParsableCommand {
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
         let state = try context.store.load(project: context.project) ?? ProjectState(name: context.project)
         var rows: [Row] = []
-        for record in state.containers where only.isEmpty || only.contains(record.service) {
+        for record in state.containers.sorted(by: { $0.name < $1.name }) where only.isEmpty || only.contains(record.service) {
             let current = try? context.runtime.state(id: record.runtimeID)
             let running = current?.status == .running || current?.status == .restarting
             if !all && !running { continue }
