@@ -219,7 +219,8 @@ extension LinuxDriver {
                 if current.status == .exited { return .exited(code: current.exitCode ?? -1) }
                 if current.health == .healthy { return .satisfied }
                 if current.health == .unhealthy {
-                    return .unhealthy(lastOutput: await recentLogs(container: container, lines: 5).joined(separator: "\n"))
+                    return .unhealthy(
+                        lastOutput: await recentLogs(container: container, lines: 5).joined(separator: "\n"))
                 }
             case .completedSuccessfully:
                 if current.status == .exited {

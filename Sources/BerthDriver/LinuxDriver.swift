@@ -109,7 +109,8 @@ public actor LinuxDriver: RuntimeDriver {
         let bridge = BridgeNetwork(bridgeName: bridgeName, subnet: addressing.subnet, gateway: addressing.gateway)
         state.networks.append(
             NetworkRecord(
-                key: model?.key ?? spec.name, name: spec.name, bridge: bridgeName, subnet: addressing.subnet.description,
+                key: model?.key ?? spec.name, name: spec.name, bridge: bridgeName,
+                subnet: addressing.subnet.description,
                 gateway: addressing.gateway.description, external: false, phase: .creating,
                 definition: spec.definition.fields.map(DefinitionField.init)))
         try save()

@@ -65,9 +65,10 @@ public struct ServiceSpecBuilder: Sendable {
             lowerDirectories: image.layerDirectories.reversed(), process: ProcessSpec(arguments: try arguments()))
         spec.process.environment = environment()
         spec.process.user = service.user ?? image.config.user.flatMap { $0.isEmpty ? nil : $0 }
-        spec.process.workingDirectory = service.workingDir ?? image.config.workingDirectory.flatMap {
-            $0.isEmpty ? nil : $0
-        } ?? "/"
+        spec.process.workingDirectory =
+            service.workingDir ?? image.config.workingDirectory.flatMap {
+                $0.isEmpty ? nil : $0
+            } ?? "/"
         spec.process.terminal = service.tty
         spec.readOnlyRootfs = service.readOnly
         spec.hostname = hostname
@@ -250,7 +251,8 @@ public struct ServiceSpecBuilder: Sendable {
                         name, "tmpfs option \(option)", "berth's tmpfs takes size=, mode= and ro/rw")
                 }
             }
-            result.append(MountSpec(kind: .tmpfs(sizeBytes: size, mode: mode), target: tmpfs.target, readOnly: readOnly))
+            result.append(
+                MountSpec(kind: .tmpfs(sizeBytes: size, mode: mode), target: tmpfs.target, readOnly: readOnly))
         }
         // Paths the image declares as VOLUME get an anonymous volume, as with docker.
         for (index, path) in image.config.volumes.sorted().enumerated() where !targets.contains(path) {

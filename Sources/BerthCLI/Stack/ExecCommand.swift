@@ -14,7 +14,9 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(name: [.customShort("w"), .long], help: "Working directory inside the container.") var workdir: String?
     @Option(name: [.customShort("e"), .long], help: "KEY=VALUE environment entries.") var env: [String] = []
     @Option(help: "Which replica (1-based).") var index: Int = 1
-    @Flag(name: [.customShort("T"), .customLong("no-TTY")], help: "Accepted for compose compatibility; berth exec never allocates a TTY.")
+    @Flag(
+        name: [.customShort("T"), .customLong("no-TTY")],
+        help: "Accepted for compose compatibility; berth exec never allocates a TTY.")
     var noTTY = false
     @Argument(help: "Service.") var service: String
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var command: [String] = []

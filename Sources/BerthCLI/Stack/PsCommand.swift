@@ -36,7 +36,8 @@ struct PsCommand: AsyncParsableCommand {
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
         let state = try context.store.load(project: context.project) ?? ProjectState(name: context.project)
         var rows: [Row] = []
-        for record in state.containers.sorted(by: { $0.name < $1.name }) where only.isEmpty || only.contains(record.service) {
+        for record in state.containers.sorted(by: { $0.name < $1.name })
+        where only.isEmpty || only.contains(record.service) {
             let current = try? context.runtime.state(id: record.runtimeID)
             let running = current?.status == .running || current?.status == .restarting
             if !all && !running { continue }
@@ -56,7 +57,8 @@ struct PsCommand: AsyncParsableCommand {
             Terminal.writeOutput(String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n")
             return
         }
-        let table = [["NAME", "IMAGE", "COMMAND", "SERVICE", "STATUS", "PORTS"]]
+        let table =
+            [["NAME", "IMAGE", "COMMAND", "SERVICE", "STATUS", "PORTS"]]
             + rows.map { [$0.name, $0.image, $0.command, $0.service, $0.status, $0.ports] }
         Terminal.writeOutput(TextTable.render(table))
     }
@@ -65,8 +67,10 @@ struct PsCommand: AsyncParsableCommand {
         let image = record.definition.first { $0.path == "image" }?.value ?? ""
         var command = record.definition.filter { $0.path.hasPrefix("command[") }.map(\.value).joined(separator: " ")
         if command.count > 30 { command = String(command.prefix(29)) + "…" }
-        let ports = (record.details?.ports ?? []).map { "\($0.hostIP):\($0.hostPort)->\($0.targetPort)/\($0.transport)" }
-            .joined(separator: ", ")
+        let ports = (record.details?.ports ?? []).map {
+            "\($0.hostIP):\($0.hostPort)->\($0.targetPort)/\($0.transport)"
+        }
+        .joined(separator: ", ")
         var status: String
         let stateText: String
         switch current?.status {

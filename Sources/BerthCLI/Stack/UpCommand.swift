@@ -6,7 +6,6 @@ import BerthPlan
 
 extension BerthImage.PullPolicy: ExpressibleByArgument {}
 
-
 /// `berth up`: plan against what exists, then apply it.
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,8 +53,10 @@ struct UpCommand: AsyncParsableCommand {
         }
         await PortCheck.waitUntilPublished(await driver.currentState)
         if !detach && !wait && !noStart {
-            try await LogStream(context: context, services: services, follow: true, tail: nil, timestamps: false,
-                prefix: true).run(stopOnInterrupt: driver)
+            try await LogStream(
+                context: context, services: services, follow: true, tail: nil, timestamps: false,
+                prefix: true
+            ).run(stopOnInterrupt: driver)
         }
     }
 }
@@ -99,7 +100,8 @@ enum StackApply {
                 throw CleanExit.message("container \(container.name) is unhealthy: \(output)")
             case .timedOut:
                 throw CleanExit.message(
-                    "container \(container.name) is not \(condition) after \(timeout)s (see `berth logs \(container.service)`)")
+                    "container \(container.name) is not \(condition) after \(timeout)s (see `berth logs \(container.service)`)"
+                )
             }
         }
     }
