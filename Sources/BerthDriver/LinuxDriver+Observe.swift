@@ -9,7 +9,9 @@ extension LinuxDriver {
     /// The project's records checked against the kernel: a record whose object is gone or
     /// half made is reported so the planner repairs it instead of trusting the record.
     public func observe() async throws -> ObservedState {
+        let directory = state.projectDirectory
         state = try store.load(project: project) ?? ProjectState(name: project)
+        if !directory.isEmpty { state.projectDirectory = directory }
         let netlink = try RouteNetlink()
         let containers = state.containers.map { record in
             let details = record.details

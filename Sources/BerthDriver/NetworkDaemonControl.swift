@@ -76,6 +76,17 @@ public struct NetworkDaemonControl: Sendable {
         }
     }
 
+    /// The handshake files of a daemon that is gone.
+    public func removeFiles() {
+        let paths = DriverPaths(root: root)
+        for file in [
+            paths.daemonReady(project: project), paths.daemonRequest(project: project),
+            paths.daemonApplied(project: project),
+        ] {
+            unlink(file)
+        }
+    }
+
     /// SIGTERM, then SIGKILL after two seconds; returns when it is gone, so its ports are free.
     public func stop(pid: Int32) {
         guard isRunning(pid: pid) else { return }

@@ -182,4 +182,38 @@ struct StackLifecycleTests {
         #expect(try fixture.berth(["down"], files + ["-v", "-t", "1"]).status == 0)
         #expect(fixture.leftovers().isEmpty, "left behind: \(fixture.leftovers())")
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aRecordLeftHalfCreatedIsUndoneAndRecreatedByTheNextUp() throws {
+        let fixture = try StackFixture()
+        let compose = try fixture.directory.write(
+            "crash/compose.yaml",
+            """
+            name: crash
+            services:
+              box:
+                image: busybox:latest
+                command: ["sleep", "600"]
+                init: true
+            """
+        ).path
+        let files = ["-f", compose]
+        defer { fixture.cleanUp(["crash": files]) }
+        try #require(try fixture.berth(["up"], files + ["-d"]).status == 0)
+
+        // What a SIGKILL between "record written" and "kernel object made" leaves behind.
+        let statePath = fixture.root + "/projects/crash/state.json"
+        let text = try String(contentsOfFile: statePath, encoding: .utf8)
+        let halfMade = text.replacingOccurrences(of: "\"phase\" : \"created\"", with: "\"phase\" : \"creating\"")
+        try halfMade.write(toFile: statePath, atomically: true, encoding: .utf8)
+
+        let plan = try fixture.berth(["plan"], files)
+        #expect(plan.stdout.contains("crash-box-1"), "\(plan.stdout)")
+        let again = try fixture.berth(["up"], files + ["-d"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try fixture.berth(["ps"], files + ["-q"]).stdout == "crash-box-1\n")
+        #expect(try fixture.berth(["plan"], files + ["--detailed-exitcode"]).status == 0)
+        #expect(try fixture.berth(["down"], files + ["-t", "1"]).status == 0)
+        #expect(fixture.leftovers().isEmpty, "left behind: \(fixture.leftovers())")
+    }
 }

@@ -6,7 +6,9 @@ struct LogsCommand: AsyncParsableCommand {
 
     @OptionGroup var projectOptions: ProjectOptions
     @OptionGroup var rootOptions: RootOptions
-    @Flag(name: .shortAndLong, help: "Keep printing new lines until Ctrl-C.") var follow = false
+    /// `-f` is taken by `--file` (the stack options sit on every subcommand), so follow is
+    /// `--follow` only.
+    @Flag(name: .long, help: "Keep printing new lines until Ctrl-C.") var follow = false
     @Option(name: .long, help: "Only the last N lines of each container (or 'all').") var tail: String = "all"
     @Flag(name: [.customShort("t"), .long], help: "Show timestamps.") var timestamps = false
     @Flag(help: "Do not prefix lines with the container.") var noLogPrefix = false
