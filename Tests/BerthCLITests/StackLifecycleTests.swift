@@ -1,3 +1,4 @@
+import BerthSystem
 import Foundation
 import Testing
 
@@ -215,5 +216,60 @@ struct StackLifecycleTests {
         #expect(try fixture.berth(["plan"], files + ["--detailed-exitcode"]).status == 0)
         #expect(try fixture.berth(["down"], files + ["-t", "1"]).status == 0)
         #expect(fixture.leftovers().isEmpty, "left behind: \(fixture.leftovers())")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func containersGetDockersEntrypointEnvironmentAndNameRules() throws {
+        let fixture = try StackFixture()
+        let compose = try fixture.directory.write(
+            "rules/compose.yaml",
+            """
+            name: rules
+            services:
+              probe:
+                image: busybox:latest
+                entrypoint: ["sh", "-c"]
+                command: ["echo \\"cwd=$$(pwd) host=$$(hostname) path=$$PATH greet=$$GREETING\\"; cat /etc/resolv.conf /etc/hosts"]
+                working_dir: /tmp
+                environment:
+                  GREETING: hi
+                networks:
+                  default:
+                    aliases: [prober]
+            """
+        ).path
+        let files = ["-f", compose]
+        defer { fixture.cleanUp(["rules": files]) }
+        let up = try fixture.berth(["up"], files + ["-d", "--wait"])
+        try #require(up.status == 0, "\(up.stderr)")
+        let logs = try fixture.berth(["logs"], files + ["--no-log-prefix"])
+        #expect(
+            logs.stdout.contains("cwd=/tmp host=rules-probe-1 path=/usr/sbin:/usr/bin:/sbin:/bin greet=hi"),
+            "\(logs.stdout)")
+        #expect(logs.stdout.contains("nameserver 10.213."), "\(logs.stdout)")
+        #expect(logs.stdout.contains("rules-probe-1 prober"), "\(logs.stdout)")
+        let ps = try fixture.berth(["ps"], files + ["-a"])
+        #expect(ps.stdout.contains("Exited (0)"), "\(ps.stdout)")
+        #expect(try fixture.berth(["down"], files + ["-t", "1"]).status == 0)
+        #expect(fixture.leftovers().isEmpty, "left behind: \(fixture.leftovers())")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aTakenHostPortFailsUpBeforeAnythingIsCreated() throws {
+        let fixture = try StackFixture()
+        let compose = Self.samples.appendingPathComponent("web/compose.yaml").path
+        let files = ["-f", compose]
+        defer { fixture.cleanUp(["web": files]) }
+        let port = try StackFixture.freePort()
+        let holder = try Socket.open(.tcp)
+        defer { holder.close() }
+        try holder.bind(to: SocketAddressV4(host: 0x7F00_0001, port: UInt16(port)))
+        try holder.listen(backlog: 1)
+
+        let up = try fixture.berth(["up"], files + ["-d"], environment: ["WEB_PORT": String(port)])
+        #expect(up.status != 0)
+        #expect(up.stderr.contains("service web: ports[0] (127.0.0.1:\(port):80/tcp)"), "\(up.stderr)")
+        #expect(up.stderr.contains("already in use"), "\(up.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.root + "/projects/web/state.json"))
     }
 }
