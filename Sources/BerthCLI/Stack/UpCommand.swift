@@ -31,7 +31,9 @@ struct UpCommand: AsyncParsableCommand {
     func run() async throws {
         if forceRecreate && noRecreate { throw ValidationError("--force-recreate and --no-recreate conflict") }
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let lock = dryRun ? nil : try context.lock()
+        // Held while changing things; released before attaching to logs so other commands
+        // (stop, scale, a second up) can act on the running stack.
+        var lock = dryRun ? nil : try context.lock()
         defer { withExtendedLifetime(lock) {} }
         let images = try await context.images(pull: pull, resolveOnly: dryRun)
         let driver = try context.driver(images: images, daemon: !dryRun)
@@ -53,6 +55,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         await PortCheck.waitUntilPublished(await driver.currentState)
         if !detach && !wait && !noStart {
+            lock = nil
             try await LogStream(
                 context: context, services: services, follow: true, tail: nil, timestamps: false,
                 prefix: true
