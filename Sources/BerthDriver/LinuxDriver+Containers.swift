@@ -20,8 +20,12 @@ extension LinuxDriver {
                 hint: "run `berth image pull` or `berth image import` first, or `berth up --pull missing`")
         }
         // Leftovers of an interrupted run under the same name go first.
-        if state.containers.contains(where: { $0.name == name }) || (try? runtime.state(id: name)) != nil {
+        if state.containers.contains(where: { $0.name == name }) {
             try await removeContainer(name)
+        } else if (try? runtime.state(id: name)) != nil {
+            throw DriverError(
+                "container name \(name) is already used by a container outside project \(project)",
+                hint: "remove it (`berth container rm -f \(name)`) or change 'container_name'")
         }
         let hostNetwork = service.networkMode == .host
         let isolated = service.networkMode == NamespaceMode.none
