@@ -52,12 +52,21 @@ let package = Package(
         ),
         .target(name: "BerthNetwork", dependencies: ["BerthSystem"]),
         .target(name: "BerthState", dependencies: ["BerthSystem"]),
+        // Binds the pure stages to the Linux side: compose service → container spec, the real
+        // RuntimeDriver, and the per-project DNS / port-proxy daemon.
+        .target(
+            name: "BerthDriver",
+            dependencies: [
+                "BerthModel", "BerthPlan", "BerthEngine", "BerthImage", "BerthRuntime", "BerthNetwork", "BerthState",
+                "BerthSystem",
+            ]
+        ),
 
         .target(
             name: "BerthCLI",
             dependencies: [
                 "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthEngine", "BerthImage",
-                "BerthRuntime", "BerthNetwork", "BerthState",
+                "BerthRuntime", "BerthNetwork", "BerthState", "BerthDriver", "BerthSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,7 +88,7 @@ let package = Package(
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthStateTests", dependencies: ["BerthState"]),
-        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI"]),
+        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "BerthNetwork", "BerthSystem"]),
         // Not shipped: throughput/latency numbers for the port proxy and the DNS server.
         .executableTarget(name: "berth-network-bench", dependencies: ["BerthNetwork"], path: "bench/NetworkBench"),
     ]

@@ -14,6 +14,9 @@ public struct BerthCommand: AsyncParsableCommand {
             ImageCommand.self,
             ImagesCommand.self,
             ContainerCommand.self,
+            PlanCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, LogsCommand.self, ExecCommand.self,
+            ScaleCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, LsCommand.self,
+            NetworkDaemonCommand.self,
         ]
     )
 

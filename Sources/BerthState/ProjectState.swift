@@ -9,6 +9,9 @@ public struct ProjectState: Codable, Sendable, Equatable {
     public var containers: [ContainerRecord]
     public var networks: [NetworkRecord]
     public var volumes: [VolumeRecord]
+    /// The project's network daemon (DNS and published ports), so the next command can
+    /// signal it or restart it when it died.
+    public var networkDaemonPid: Int32? = nil
 
     public init(
         name: String, projectDirectory: String = "", files: [String] = [], containers: [ContainerRecord] = [],
@@ -56,6 +59,9 @@ public struct ContainerRecord: Codable, Sendable, Equatable {
     /// Digests of content the definition only names: env_files, configs, secrets, the image.
     public var contentDigests: [String: String]
     public var createdAt: String
+    /// Recorded so `down` can order removals and the network daemon can serve names without
+    /// the stack files; nil in records written before these existed.
+    public var details: ContainerDetails? = nil
 
     public init(
         name: String, service: String, replica: Int, runtimeID: String, phase: Phase,
@@ -118,4 +124,65 @@ public struct VolumeRecord: Codable, Sendable, Equatable {
         self.phase = phase
         self.definition = definition
     }
+}
+
+/// What a container's kernel objects and service-discovery entries are, written before they
+/// are made so a killed run can undo them by name.
+public struct ContainerDetails: Codable, Sendable, Equatable {
+    public var dependsOn: [String]
+    /// Network resource names.
+    public var networks: [String]
+    /// Volume resource names.
+    public var volumes: [String]
+    /// The bind-mounted network namespace file.
+    public var networkNamespace: String
+    public var attachments: [AttachmentRecord]
+    public var ports: [PublishedPortRecord]
+    public var hasHealthcheck: Bool
+
+    public init(
+        dependsOn: [String], networks: [String], volumes: [String], networkNamespace: String,
+        attachments: [AttachmentRecord], ports: [PublishedPortRecord], hasHealthcheck: Bool
+    ) {
+        self.dependsOn = dependsOn
+        self.networks = networks
+        self.volumes = volumes
+        self.networkNamespace = networkNamespace
+        self.attachments = attachments
+        self.ports = ports
+        self.hasHealthcheck = hasHealthcheck
+    }
+}
+
+/// One veth of a container on one network, with the names it answers to there.
+public struct AttachmentRecord: Codable, Sendable, Equatable {
+    public var network: String
+    public var hostInterface: String
+    public var address: String
+    public var aliases: [String]
+
+    public init(network: String, hostInterface: String, address: String, aliases: [String]) {
+        self.network = network
+        self.hostInterface = hostInterface
+        self.address = address
+        self.aliases = aliases
+    }
+}
+
+/// A host port the network daemon forwards to this container.
+public struct PublishedPortRecord: Codable, Sendable, Equatable, Hashable {
+    public var hostIP: String
+    public var hostPort: Int
+    public var targetPort: Int
+    /// `tcp` or `udp`.
+    public var transport: String
+
+    public init(hostIP: String, hostPort: Int, targetPort: Int, transport: String) {
+        self.hostIP = hostIP
+        self.hostPort = hostPort
+        self.targetPort = targetPort
+        self.transport = transport
+    }
+
+    public var description: String { "\(hostIP):\(hostPort)->\(targetPort)/\(transport)" }
 }

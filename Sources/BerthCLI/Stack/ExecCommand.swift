@@ -1,0 +1,40 @@
+import ArgumentParser
+import BerthRuntime
+import BerthState
+
+/// `berth exec`: run a command in a running container of a service; its exit code becomes
+/// berth's.
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec", abstract: "Run a command in a running service container.")
+
+    @OptionGroup var projectOptions: ProjectOptions
+    @OptionGroup var rootOptions: RootOptions
+    @Option(name: .shortAndLong, help: "User (name or uid[:gid]).") var user: String?
+    @Option(name: [.customShort("w"), .long], help: "Working directory inside the container.") var workdir: String?
+    @Option(name: [.customShort("e"), .long], help: "KEY=VALUE environment entries.") var env: [String] = []
+    @Option(help: "Which replica (1-based).") var index: Int = 1
+    @Flag(
+        name: [.customShort("T"), .customLong("no-TTY")],
+        help: "Accepted for compose compatibility; berth exec never allocates a TTY.")
+    var noTTY = false
+    @Argument(help: "Service.") var service: String
+    @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var command: [String] = []
+
+    func run() async throws {
+        let command = self.command.first == "--" ? Array(self.command.dropFirst()) : self.command
+        guard !command.isEmpty else { throw ValidationError("a command is required") }
+        let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
+        let state = try context.store.load(project: context.project) ?? ProjectState(name: context.project)
+        guard let container = state.containers.first(where: { $0.service == service && $0.replica == index }) else {
+            throw CleanExit.message(
+                "service \(service) has no container #\(index) in project \(context.project); see `berth ps`")
+        }
+        var spec = ExecSpec(arguments: command)
+        spec.environment = env
+        spec.user = user
+        spec.workingDirectory = workdir
+        let code = try context.runtime.exec(id: container.runtimeID, spec)
+        throw ExitCode(code)
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import BerthEngine
+import BerthPlan
+import Foundation
+
+/// `--progress`: compose prints one line per finished step when not on a terminal; JSON
+/// lines are for tools.
+enum ProgressFormat: String, ExpressibleByArgument, CaseIterable {
+    case auto, plain, json, quiet
+}
+
+/// Renders engine events as `Container app-web-1  Started  0.3s` lines (or JSON lines).
+struct ProgressPrinter: Sendable {
+    var format: ProgressFormat
+
+    func print(_ event: EngineEvent) {
+        switch format {
+        case .quiet: return
+        case .json: Terminal.writeError(event.jsonLine + "\n")
+        case .auto, .plain:
+            if let line = Self.line(event) { Terminal.writeError(line + "\n") }
+        }
+    }
+
+    static func line(_ event: EngineEvent) -> String? {
+        let seconds = Double(event.elapsed.components.seconds) + Double(event.elapsed.components.attoseconds) / 1e18
+        let time = String(format: "%.1fs", seconds)
+        let subject: String
+        if let container = event.container {
+            subject = "Container \(container)"
+        } else if event.resource.kind == .service {
+            subject = "Service \(event.resource.name)"
+        } else {
+            subject = "\(event.resource.kind.rawValue.capitalized) \(event.resource.name)"
+        }
+        switch event.state {
+        case .started:
+            return nil
+        case .done:
+            if event.container == nil && event.operation != .action { return nil }
+            if event.container == nil && ![.create, .recreate, .remove].contains(event.change) { return nil }
+            let verb: String
+            switch event.operation {
+            case .create: verb = "Created"
+            case .start: verb = "Started"
+            case .stop: verb = "Stopped"
+            case .remove: verb = "Removed"
+            case .wait: verb = "Ready"
+            case .action:
+                guard event.container == nil, event.resource.kind != .service else { return nil }
+                verb = event.change == .remove ? "Removed" : "Created"
+            }
+            return "\(subject)  \(verb)  \(time)"
+        case .failed(let message): return "\(subject)  Error  \(message)"
+        case .skipped(let why): return "\(subject)  Skipped  \(why)"
+        case .warning(let message): return "\(subject)  Warning  \(message)"
+        }
+    }
+}
