@@ -124,6 +124,9 @@ final class Supervisor {
 
     /// Prepares the per-container directories and files that survive restarts.
     func prepare() throws(RuntimeError) {
+        // Recorded before any kernel object exists, so a CLI that finds the container still
+        // `created` knows a start is under way (its own CLI may have been killed) and waits.
+        saveState()
         try system { () throws(SystemCallError) in
             for dir in [paths.upper, paths.work, paths.rootfs, paths.etc] { try FileSystemCalls.makeDirectory(dir) }
             for (name, content) in [
