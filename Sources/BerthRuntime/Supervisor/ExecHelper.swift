@@ -70,7 +70,8 @@ enum ExecHelper {
                 if theirs == nil || theirs == readLink("/proc/self/ns/\(name)") { continue }
                 joins.append((try FileDescriptor.open("/proc/\(pid)/ns/\(name)", O_RDONLY), type))
             }
-            try Cgroup(id: id).add(getpid())
+            let cgroup = Cgroup(id: id)
+            if cgroup.joinsItself { try cgroup.joinSelf() } else { try cgroup.add(getpid()) }
             for (fd, type) in joins { try Namespace.setns(fd, type: type) }
             try ProcessControl.changeDirectory("/")
         }

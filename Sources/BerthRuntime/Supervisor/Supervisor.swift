@@ -171,7 +171,7 @@ final class Supervisor {
             ContainerChild(
                 spec: spec, paths: paths, sync: childEnd, stdio: [devNull, stdoutPipe.write, stderrPipe.write],
                 terminal: terminalSlave, capabilities: capabilities, lastCapability: lastCapability,
-                seccomp: seccomp
+                seccomp: seccomp, selfJoinedCgroup: cgroup.joinsItself ? cgroup : nil
             ).run()
         }
         childEnd.close()
@@ -185,7 +185,8 @@ final class Supervisor {
             return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : nil
         }
         do {
-            try cgroup.add(pid)
+            // v1: the child moves itself first thing (Cgroup.joinsItself), without the global lock.
+            if !cgroup.joinsItself { try cgroup.add(pid) }
         } catch {
             // The child may already have failed (and exited) during its filesystem setup.
             kill(pid, SIGKILL)
