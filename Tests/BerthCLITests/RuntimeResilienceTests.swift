@@ -119,6 +119,23 @@ struct RuntimeResilienceTests {
         #expect(fixture.leftovers().isEmpty, "left behind: \(fixture.leftovers())")
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func runWithRmWhoseCommandCannotStartSaysWhyAndLeavesNothing() throws {
+        let fixture = try RuntimeFixture()
+        let rootfs = try Self.busyboxRootfs(in: fixture.directory)
+        let id = "berth-norun-\(getpid())"
+        defer {
+            Self.removeCgroups(of: id)
+            fixture.cleanUp()
+        }
+        let run = try fixture.berth(["container", "run", "--rm", "--rootfs", rootfs, "--name", id, "/bin/nothing"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("/bin/nothing"), "\(run.stderr)")
+        #expect(try Self.inspect(fixture, id) == nil)
+        #expect(Self.cgroups(of: id).isEmpty)
+        #expect(fixture.leftovers().isEmpty, "left behind: \(fixture.leftovers())")
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func containerExecWithTTYGivesThePtyOfTheContainerWithTheCallersSizeAndExitCode() throws {
         let fixture = try RuntimeFixture()
