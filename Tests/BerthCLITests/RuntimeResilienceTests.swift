@@ -224,6 +224,12 @@ struct RuntimeResilienceTests {
         let files = ["-f", compose]
         defer { fixture.cleanUp(["boot": files]) }
         try #require(try fixture.berth(["up"], files + ["-d"]).status == 0)
+        // The stack's exec takes -it the same way.
+        let inner = "\(BerthBinary.path) exec --root \(fixture.root) -f \(compose) -it box sh -c 'tty; exit 6'"
+        let tty = try StackFixture.run(
+            "/usr/bin/script", ["-qec", inner, "/dev/null"], environment: [:], timeout: .seconds(30))
+        #expect(tty.status == 6, "\(tty.stdout)")
+        #expect(tty.stdout.contains("/dev/pts/"), "\(tty.stdout)")
         let before = try #require(try RuntimeResilienceTests.inspect(fixture, "boot-box-1"))
         let supervisor = try #require(before["supervisorPid"] as? Int32)
         let process = try #require(before["pid"] as? Int32)
