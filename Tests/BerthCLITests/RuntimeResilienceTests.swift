@@ -38,9 +38,20 @@ struct RuntimeResilienceTests {
         return found
     }
 
+    /// Removes what a failed test may have left of this container's cgroups, then the shared
+    /// `berth` parents, which only go when no other container (of any test) uses them.
     static func removeCgroups(of id: String) {
-        // Children first: a cgroup directory goes only once it is empty.
-        for path in cgroups(of: id) { rmdir(path) }
+        for path in cgroups(of: id) {
+            if let procs = try? String(contentsOfFile: path + "/cgroup.procs", encoding: .utf8) {
+                for pid in procs.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+            }
+            _ = eventually(.seconds(2)) { rmdir(path) == 0 || errno == ENOENT }
+        }
+        let base = "/sys/fs/cgroup"
+        rmdir("\(base)/berth")
+        for controller in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] {
+            rmdir("\(base)/\(controller)/berth")
+        }
     }
 
     /// Waits (bounded) until `condition` holds.
@@ -187,7 +198,10 @@ struct RuntimeResilienceTests {
             """
         ).path
         let files = ["-f", compose]
-        defer { fixture.cleanUp(["sick": files]) }
+        defer {
+            fixture.cleanUp(["sick": files])
+            for id in ["sick-db-1", "sick-app-1"] { Self.removeCgroups(of: id) }
+        }
         let up = try fixture.berth(["up"], files + ["-d"])
         #expect(up.status != 0)
         #expect(up.stderr.contains("unhealthy: database says no"), "\(up.stderr)")
@@ -222,7 +236,10 @@ struct RuntimeResilienceTests {
             """
         ).path
         let files = ["-f", compose]
-        defer { fixture.cleanUp(["boot": files]) }
+        defer {
+            fixture.cleanUp(["boot": files])
+            RuntimeResilienceTests.removeCgroups(of: "boot-box-1")
+        }
         try #require(try fixture.berth(["up"], files + ["-d"]).status == 0)
         // The stack's exec takes -it the same way.
         let inner = "\(BerthBinary.path) exec --root \(fixture.root) -f \(compose) -it box sh -c 'tty; exit 6'"
