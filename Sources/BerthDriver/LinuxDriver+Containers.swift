@@ -223,6 +223,12 @@ extension LinuxDriver {
                 if current.status == .exited { return .exited(code: current.exitCode ?? -1) }
                 if current.health == .healthy { return .satisfied }
                 if current.health == .unhealthy {
+                    // What the failing probe printed; the container's log only without a record.
+                    if let probe = current.healthLog?.last {
+                        let text = probe.output.split(separator: "\n", omittingEmptySubsequences: false)
+                        return .unhealthy(
+                            lastOutput: text.reversed().drop { $0.isEmpty }.reversed().joined(separator: "\n"))
+                    }
                     return .unhealthy(
                         lastOutput: await recentLogs(container: container, lines: 5).joined(separator: "\n"))
                 }

@@ -65,7 +65,7 @@ public struct Runtime: Sendable {
     /// process has exec'd, or returns its setup error.
     @discardableResult
     public func start(id: String) throws(RuntimeError) -> ContainerState {
-        let current = try state(id: id)
+        let current = try settledState(id: id)
         if current.status == .running || current.status == .restarting {
             throw .conflict("container \(id) is already \(current.status.rawValue)")
         }
@@ -112,6 +112,20 @@ public struct Runtime: Sendable {
         return try state(id: id)
     }
 
+    /// The state once a start in progress has finished: `created` with a live supervisor
+    /// means one is starting the container (perhaps for a CLI that was killed meanwhile).
+    /// Bounded at 10 s, like any start.
+    func settledState(id: String) throws(RuntimeError) -> ContainerState {
+        var current = try state(id: id)
+        for _ in 0..<1000 {
+            guard current.status == .created, let supervisor = current.supervisorPid, Runtime.isAlive(supervisor)
+            else { break }
+            usleep(10_000)
+            current = try state(id: id)
+        }
+        return current
+    }
+
     private func pipe2Cloexec(_ fds: inout [Int32]) -> Bool {
         pipe(&fds) == 0 && fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0 && fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0
     }
@@ -130,13 +144,23 @@ public struct Runtime: Sendable {
             var state = try? JSONCoding.decode(ContainerState.self, from: bytes)
         else { throw .notFound(id: id) }
         if state.status == .running || state.status == .restarting, let supervisor = state.supervisorPid,
-            Glibc.kill(supervisor, 0) != 0 && errno == ESRCH
+            !Runtime.isAlive(supervisor)
         {
             state.status = .exited
             state.pid = nil
             state.error = state.error ?? "supervisor \(supervisor) is gone"
         }
         return state
+    }
+
+    /// A killed supervisor is re-parented to the host's init, which may leave it a zombie for a
+    /// while: kill(pid, 0) still succeeds then, so the process state decides.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard let bytes = try? FileSystemCalls.readFile("/proc/\(pid)/stat"),
+            let close = bytes.lastIndex(of: UInt8(ascii: ")")), close + 2 < bytes.count
+        else { return false }
+        let state = bytes[close + 2]
+        return state != UInt8(ascii: "Z") && state != UInt8(ascii: "X")
     }
 
     public func list() -> [ContainerState] {
@@ -212,7 +236,7 @@ public struct Runtime: Sendable {
 
     /// Removes a stopped container (with `force`, stops it first): cgroups, state directory.
     public func remove(id: String, force: Bool = false) throws(RuntimeError) {
-        let current = try state(id: id)
+        let current = try settledState(id: id)
         if current.status == .running || current.status == .restarting {
             guard force else { throw .conflict("container \(id) is \(current.status.rawValue); stop it or use force") }
             try stop(id: id, signal: SIGKILL, graceMilliseconds: 0)

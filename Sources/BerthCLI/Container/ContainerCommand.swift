@@ -8,7 +8,7 @@ struct ContainerCommand: ParsableCommand {
         abstract: "Run and inspect single containers with berth's runtime (low level, for debugging).",
         subcommands: [
             ContainerRun.self, ContainerPs.self, ContainerLogs.self, ContainerExec.self, ContainerStop.self,
-            ContainerKill.self, ContainerRm.self,
+            ContainerKill.self, ContainerRm.self, ContainerInspect.self,
         ]
     )
 }

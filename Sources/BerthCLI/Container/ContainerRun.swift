@@ -72,7 +72,14 @@ struct ContainerRun: ParsableCommand {
         }
         let runtime = Runtime(root: rootOptions.resolvedRoot(environment: ProcessInfo.processInfo.environment))
         let id = name ?? "berth-\(UUID().uuidString.prefix(12).lowercased())"
-        try runtime.run(id: id, spec: spec)
+        try runtime.create(id: id, spec: spec)
+        do {
+            try runtime.start(id: id)
+        } catch {
+            // --rm covers a start that failed too: no container directory or cgroup is left.
+            if rm { try? runtime.remove(id: id, force: true) }
+            throw error
+        }
         if detach {
             print(id)
             return

@@ -14,8 +14,10 @@ struct ContainerPs: ParsableCommand {
         print("ID\tSTATUS\tPID\tEXIT\tRESTARTS\tHEALTH")
         for state in runtime(rootOptions).list() {
             let exit = state.exitCode.map { String($0) + (state.oomKilled ? " (OOM)" : "") } ?? "-"
+            // The last probe's exit code next to the health, e.g. "unhealthy (probe exit 1)".
+            let probe = state.healthLog?.last.map { " (probe exit \($0.exitCode))" } ?? ""
             print(
-                "\(state.id)\t\(state.status.rawValue)\t\(state.pid.map(String.init) ?? "-")\t\(exit)\t\(state.restartCount)\t\(state.health?.rawValue ?? "-")"
+                "\(state.id)\t\(state.status.rawValue)\t\(state.pid.map(String.init) ?? "-")\t\(exit)\t\(state.restartCount)\t\(state.health?.rawValue ?? "-")\(probe)"
             )
         }
     }
@@ -48,6 +50,9 @@ struct ContainerExec: ParsableCommand {
     @Option(name: .shortAndLong, help: "KEY=VALUE environment entries.") var env: [String] = []
     @Option(name: .shortAndLong, help: "uid, uid:gid, name or name:group.") var user: String?
     @Option(name: .shortAndLong, help: "Working directory.") var workdir: String?
+    @Flag(name: .shortAndLong, help: "Keep stdin attached (otherwise the command reads /dev/null).")
+    var interactive = false
+    @Flag(name: .shortAndLong, help: "Allocate a pseudo-terminal for the command.") var tty = false
     @Argument var id: String
     @Argument(parsing: .captureForPassthrough) var command: [String] = []
 
@@ -58,6 +63,8 @@ struct ContainerExec: ParsableCommand {
         spec.environment = env
         spec.user = user
         spec.workingDirectory = workdir
+        spec.interactive = interactive
+        spec.terminal = tty
         throw ExitCode(try runtime(rootOptions).exec(id: id, spec))
     }
 }

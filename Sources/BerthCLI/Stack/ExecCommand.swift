@@ -15,8 +15,14 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(name: [.customShort("e"), .long], help: "KEY=VALUE environment entries.") var env: [String] = []
     @Option(help: "Which replica (1-based).") var index: Int = 1
     @Flag(
+        name: [.customShort("i"), .long],
+        help: "Keep stdin attached (the default, as in compose; accepted for docker habits).")
+    var interactive = false
+    @Flag(name: [.customShort("t"), .customLong("tty")], help: "Allocate a pseudo-terminal for the command.")
+    var tty = false
+    @Flag(
         name: [.customShort("T"), .customLong("no-TTY")],
-        help: "Accepted for compose compatibility; berth exec never allocates a TTY.")
+        help: "Do not allocate a pseudo-terminal (the default).")
     var noTTY = false
     @Argument(help: "Service.") var service: String
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var command: [String] = []
@@ -24,6 +30,7 @@ struct ExecCommand: AsyncParsableCommand {
     func run() async throws {
         let command = self.command.first == "--" ? Array(self.command.dropFirst()) : self.command
         guard !command.isEmpty else { throw ValidationError("a command is required") }
+        if tty && noTTY { throw ValidationError("-t/--tty and -T/--no-TTY contradict each other; pick one") }
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
         let state = try context.store.load(project: context.project) ?? ProjectState(name: context.project)
         guard let container = state.containers.first(where: { $0.service == service && $0.replica == index }) else {
@@ -34,6 +41,7 @@ struct ExecCommand: AsyncParsableCommand {
         spec.environment = env
         spec.user = user
         spec.workingDirectory = workdir
+        spec.terminal = tty
         let code = try context.runtime.exec(id: container.runtimeID, spec)
         throw ExitCode(code)
     }

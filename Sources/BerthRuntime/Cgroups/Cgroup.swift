@@ -107,6 +107,19 @@ struct Cgroup {
         for dir in directories { try FileSystemCalls.writeFile("\(dir)/cgroup.procs", Array(String(pid).utf8)) }
     }
 
+    /// In v1 a process can move itself: writing "0" to `tasks` moves the calling thread, and
+    /// the kernel skips the global threadgroup lock for that case (moving another pid through
+    /// `cgroup.procs` takes it, which waits for an RCU grace period: ~1-10 ms per start). v2
+    /// has no such path (threads of a domain cgroup cannot be moved alone), so there the
+    /// parent keeps using `add`.
+    var joinsItself: Bool { if case .v1 = layout { true } else { false } }
+
+    /// Moves the calling thread (the whole process when single-threaded, as the container's
+    /// child and the exec helper are) into every v1 directory.
+    func joinSelf() throws(SystemCallError) {
+        for dir in directories { try FileSystemCalls.writeFile("\(dir)/tasks", Array("0".utf8)) }
+    }
+
     /// Number of OOM kills so far in this cgroup.
     func oomKills() -> Int {
         let file: String

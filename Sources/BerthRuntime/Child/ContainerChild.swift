@@ -19,6 +19,8 @@ struct ContainerChild {
     let capabilities: CapabilitySet
     let lastCapability: Int
     let seccomp: [UInt8]?
+    /// v1: the cgroup this process moves itself into first, while /sys/fs/cgroup is visible.
+    let selfJoinedCgroup: Cgroup?
 
     func run() -> Never {
         do {
@@ -31,6 +33,7 @@ struct ContainerChild {
 
     private func setUp() throws(RuntimeError) {
         try system { () throws(SystemCallError) in
+            try selfJoinedCgroup?.joinSelf()
             if let terminal {
                 let slave = try FileDescriptor.open(terminal, O_RDWR)
                 try Terminal.becomeControllingTerminal(slave)
@@ -70,9 +73,8 @@ struct ContainerChild {
             }
         }
         try builder.finish()
-        // The filesystem work above overlaps with the parent moving this process into the
-        // container's cgroup (a v1 attach waits for an RCU grace period, ~10 ms). Nothing
-        // of the container's own runs before the parent says so.
+        // v2: the filesystem work above overlaps with the parent moving this process into the
+        // container's cgroup. Nothing of the container's own runs before the parent says so.
         var go: UInt8 = 0
         let n = try system { () throws(SystemCallError) in
             try withUnsafeMutableBytes(of: &go) { raw in

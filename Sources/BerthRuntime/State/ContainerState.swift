@@ -18,11 +18,34 @@ public struct ContainerState: Codable, Sendable, Equatable {
     public var restartCount: Int = 0
     public var health: Health?
     public var healthFailingStreak: Int = 0
+    /// The last `HealthProbe.kept` healthcheck results, oldest first (docker's
+    /// `State.Health.Log`), so a failing check can be explained without re-running it.
+    public var healthLog: [HealthProbe]?
     /// Set when the user stopped it, so unless-stopped/always do not restart.
     public var stoppedByUser: Bool = false
     public var error: String?
 
     public init(id: String) { self.id = id }
+}
+
+/// One healthcheck run: when, how it ended and what it printed (stdout and stderr together,
+/// the first `outputLimit` bytes).
+public struct HealthProbe: Codable, Sendable, Equatable {
+    public static let kept = 5
+    public static let outputLimit = 4096
+    public var start: String
+    public var end: String
+    /// The probe's exit code (128 + signal when killed; a probe killed at its timeout says so
+    /// at the end of `output`).
+    public var exitCode: Int32
+    public var output: String
+
+    public init(start: String, end: String, exitCode: Int32, output: String) {
+        self.start = start
+        self.end = end
+        self.exitCode = exitCode
+        self.output = output
+    }
 }
 
 /// The files of one container under `<root>/containers/<id>/`.

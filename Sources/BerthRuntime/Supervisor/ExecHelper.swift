@@ -12,6 +12,11 @@ public struct ExecSpec: Codable, Sendable, Equatable {
     public var environment: [String] = []
     public var user: String?
     public var workingDirectory: String?
+    /// `-i`: the command reads the caller's stdin; otherwise its stdin is /dev/null.
+    public var interactive = true
+    /// `-t`: the command gets a pseudo-terminal of the container's devpts as its controlling
+    /// terminal, relayed to the caller's stdin/stdout.
+    public var terminal = false
 
     public init(arguments: [String]) { self.arguments = arguments }
 }
@@ -65,10 +70,20 @@ enum ExecHelper {
                 if theirs == nil || theirs == readLink("/proc/self/ns/\(name)") { continue }
                 joins.append((try FileDescriptor.open("/proc/\(pid)/ns/\(name)", O_RDONLY), type))
             }
-            try Cgroup(id: id).add(getpid())
+            let cgroup = Cgroup(id: id)
+            if cgroup.joinsItself { try cgroup.joinSelf() } else { try cgroup.add(getpid()) }
             for (fd, type) in joins { try Namespace.setns(fd, type: type) }
             try ProcessControl.changeDirectory("/")
         }
+        // Opened after joining the mount namespace, so the pair belongs to the container's own
+        // devpts and `tty` inside prints a /dev/pts path that exists there.
+        let pty = try exec.terminal ? system { () throws(SystemCallError) in try Terminal.openPair() } : nil
+        let null =
+            try exec.interactive
+            ? nil
+            : system { () throws(SystemCallError) in
+                try FileDescriptor.open("/dev/null", O_RDWR | O_CLOEXEC)
+            }
         let passwd = (try? FileSystemCalls.readFile("/etc/passwd")).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let group = (try? FileSystemCalls.readFile("/etc/group")).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let user = try ResolvedUser.resolve(exec.user ?? spec.process.user, passwd: passwd, group: group)
@@ -93,6 +108,18 @@ enum ExecHelper {
         if child == 0 {
             sigprocmask(SIG_UNBLOCK, &set, nil)
             do {
+                try system { () throws(SystemCallError) in
+                    if let pty {
+                        let slave = try FileDescriptor.open(pty.slavePath, O_RDWR)
+                        try Terminal.becomeControllingTerminal(slave)
+                        for target in 0..<3 where dup2(slave.rawValue, Int32(target)) < 0 {
+                            throw SystemCallError("dup2", "\(slave.rawValue), \(target)")
+                        }
+                        if slave.rawValue > 2 { slave.close() }
+                    } else if let null, dup2(null.rawValue, 0) < 0 {
+                        throw SystemCallError("dup2", "\(null.rawValue), 0")
+                    }
+                }
                 try finalizer.finishAndExecute()
             } catch {
                 _ = try? FileDescriptor.standardError.writeAll(Array("berth exec: \(error)\n".utf8))
@@ -100,6 +127,10 @@ enum ExecHelper {
                 if case .system(let e) = error, e.call == "execve", e.errno == .noEntry { _exit(127) }
                 _exit(126)
             }
+        }
+        null?.close()
+        if let pty {
+            return TerminalRelay(master: pty.master, child: child, interactive: exec.interactive).run(signals: set)
         }
         for _ in 0..<Int.max {
             var info = siginfo_t()

@@ -124,6 +124,9 @@ final class Supervisor {
 
     /// Prepares the per-container directories and files that survive restarts.
     func prepare() throws(RuntimeError) {
+        // Recorded before any kernel object exists, so a CLI that finds the container still
+        // `created` knows a start is under way (its own CLI may have been killed) and waits.
+        saveState()
         try system { () throws(SystemCallError) in
             for dir in [paths.upper, paths.work, paths.rootfs, paths.etc] { try FileSystemCalls.makeDirectory(dir) }
             for (name, content) in [
@@ -168,7 +171,7 @@ final class Supervisor {
             ContainerChild(
                 spec: spec, paths: paths, sync: childEnd, stdio: [devNull, stdoutPipe.write, stderrPipe.write],
                 terminal: terminalSlave, capabilities: capabilities, lastCapability: lastCapability,
-                seccomp: seccomp
+                seccomp: seccomp, selfJoinedCgroup: cgroup.joinsItself ? cgroup : nil
             ).run()
         }
         childEnd.close()
@@ -182,7 +185,8 @@ final class Supervisor {
             return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : nil
         }
         do {
-            try cgroup.add(pid)
+            // v1: the child moves itself first thing (Cgroup.joinsItself), without the global lock.
+            if !cgroup.joinsItself { try cgroup.add(pid) }
         } catch {
             // The child may already have failed (and exited) during its filesystem setup.
             kill(pid, SIGKILL)

@@ -19,6 +19,7 @@ extension Supervisor {
                 pollfd(fd: stderrPipe.read.rawValue, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: listener?.rawValue ?? -1, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: terminalMaster?.rawValue ?? -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: health?.outputPipe?.rawValue ?? -1, events: Int16(POLLIN), revents: 0),
             ]
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { break }
@@ -28,6 +29,7 @@ extension Supervisor {
                 // POLLHUP/EIO once the slave side is gone: stop polling it.
                 if !drain(terminalMaster, .stdout) { closeTerminal() }
             }
+            if fds[5].revents != 0 { health?.readOutput() }
             if fds[0].revents != 0 { running = reapChildren() }
             if running, fds[3].revents != 0, let listener, let client = try? Sockets.accept(listener) {
                 handle(client)

@@ -39,6 +39,9 @@ static inline unsigned long berth_makedev(unsigned int major, unsigned int minor
 /// ioctl is variadic; these bring an interface (lo) up and set a pty's window size.
 static inline int berth_interface_up(int sock, const char *name) { struct ifreq r = {0}; snprintf(r.ifr_name, IFNAMSIZ, "%s", name); if (ioctl(sock, SIOCGIFFLAGS, &r) < 0) return -1; r.ifr_flags |= IFF_UP; return ioctl(sock, SIOCSIFFLAGS, &r); }
 static inline int berth_set_controlling_tty(int fd) { return ioctl(fd, TIOCSCTTY, 0); }
+/// Window size of a terminal (TIOCGWINSZ/TIOCSWINSZ): rows and columns only.
+static inline int berth_get_winsize(int fd, unsigned short *rows, unsigned short *cols) { struct winsize w = {0}; if (ioctl(fd, TIOCGWINSZ, &w) < 0) return -1; *rows = w.ws_row; *cols = w.ws_col; return 0; }
+static inline int berth_set_winsize(int fd, unsigned short rows, unsigned short cols) { struct winsize w = {0}; w.ws_row = rows; w.ws_col = cols; return ioctl(fd, TIOCSWINSZ, &w); }
 static inline int berth_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 static inline int berth_unshare(int flags) { return (int)syscall(SYS_unshare, flags); }
 static inline int berth_setns(int fd, int type) { return (int)syscall(SYS_setns, fd, type); }

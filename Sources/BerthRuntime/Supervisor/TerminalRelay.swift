@@ -1,0 +1,115 @@
+import BerthSystem
+import CBerthShims
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `exec -t`: copies between the caller's terminal (stdin/stdout of the exec helper) and the
+/// pty master of the command inside, keeps the window size in step (SIGWINCH) and forwards
+/// termination signals. The caller's terminal is in raw mode only while this runs, so ^C, ^Z
+/// and friends are handled by the pty inside, as if the user sat at the container's console.
+struct TerminalRelay {
+    let master: FileDescriptor
+    let child: pid_t
+    let interactive: Bool
+
+    /// Returns the command's exit code once it has exited and its output is relayed.
+    /// `signals` are already blocked in this process.
+    func run(signals: sigset_t) -> Int32 {
+        var mask = signals
+        let signalFD = FileDescriptor(rawValue: berth_signalfd(&mask))
+        defer { if signalFD.rawValue >= 0 { signalFD.close() } }
+        let mode = interactive ? (try? TerminalMode.makeRaw(.standardInput)) ?? nil : nil
+        defer { mode?.restore() }
+        resize()
+        var exitCode: Int32?
+        var stdinOpen = interactive
+        var masterOpen = true
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 32768)
+        while exitCode == nil {
+            var fds = [
+                pollfd(fd: signalFD.rawValue, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: stdinOpen && pending.isEmpty ? 0 : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(
+                    fd: masterOpen ? master.rawValue : -1,
+                    events: Int16(POLLIN) | (pending.isEmpty ? 0 : Int16(POLLOUT)), revents: 0),
+            ]
+            let ready = poll(&fds, nfds_t(fds.count), signalFD.rawValue >= 0 ? -1 : 100)
+            if ready < 0 && errno != EINTR { break }
+            if fds[2].revents != 0 {
+                masterOpen = copyOutput(&buffer)
+                if masterOpen, fds[2].revents & Int16(POLLOUT) != 0 { flush(&pending) }
+            }
+            if fds[1].revents != 0 {
+                let n = buffer.withUnsafeMutableBytes { raw in read(0, raw.baseAddress, raw.count) }
+                if n > 0 {
+                    pending += buffer[..<n]
+                    flush(&pending)
+                } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                    // End of input: an EOF character tells a canonical-mode reader inside.
+                    stdinOpen = false
+                    pending.append(0x04)
+                    flush(&pending)
+                }
+            }
+            exitCode = handleSignals(signalFD)
+        }
+        // The command is gone; what it wrote before exiting is still in the master.
+        if masterOpen { _ = copyOutput(&buffer) }
+        return exitCode ?? 126
+    }
+
+    /// Copies what the master has to stdout; false once the slave side is closed.
+    private func copyOutput(_ buffer: inout [UInt8]) -> Bool {
+        for _ in 0..<64 {
+            let n = buffer.withUnsafeMutableBytes { raw in read(master.rawValue, raw.baseAddress, raw.count) }
+            if n > 0 {
+                do { try FileDescriptor.standardOutput.writeAll(buffer[..<n]) } catch { return true }
+                continue
+            }
+            return n < 0 && (errno == EAGAIN || errno == EINTR)
+        }
+        return true
+    }
+
+    /// Writes what the non-blocking master takes now; the rest waits for POLLOUT.
+    private func flush(_ pending: inout [UInt8]) {
+        while !pending.isEmpty {
+            let n = pending.withUnsafeBytes { raw in write(master.rawValue, raw.baseAddress, raw.count) }
+            if n > 0 {
+                pending.removeFirst(n)
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                if n < 0 && errno != EAGAIN { pending.removeAll() }
+                return
+            }
+        }
+    }
+
+    private func resize() {
+        let source: FileDescriptor = isatty(0) == 1 ? .standardInput : .standardOutput
+        if let size = TerminalMode.windowSize(source) { try? TerminalMode.setWindowSize(master, size) }
+    }
+
+    /// Handles pending signals; returns the exit code once the command has exited.
+    private func handleSignals(_ signalFD: FileDescriptor) -> Int32? {
+        var info = [UInt8](repeating: 0, count: 128)
+        for _ in 0..<64 {
+            let n = info.withUnsafeMutableBytes { raw in read(signalFD.rawValue, raw.baseAddress, raw.count) }
+            guard n == 128 else { break }
+            // struct signalfd_siginfo starts with the signal number (uint32).
+            let signal = Int32(info[0]) | Int32(info[1]) << 8 | Int32(info[2]) << 16 | Int32(info[3]) << 24
+            switch signal {
+            case SIGCHLD: break
+            case SIGWINCH: resize()
+            default: kill(child, signal)
+            }
+        }
+        // Also the fallback when no signalfd could be made: the poll timeout brings us here.
+        if let (_, status) = try? ProcessControl.wait(child, options: WNOHANG) { return status.code }
+        return nil
+    }
+}
