@@ -16,6 +16,7 @@ public struct BerthCommand: AsyncParsableCommand {
             ContainerCommand.self,
             PlanCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, LogsCommand.self, ExecCommand.self,
             ScaleCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, LsCommand.self,
+            KillCommand.self, RmCommand.self, TopCommand.self, EventsCommand.self,
             NetworkDaemonCommand.self,
         ]
     )

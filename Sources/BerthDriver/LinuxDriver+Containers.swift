@@ -59,7 +59,8 @@ extension LinuxDriver {
             let aliases = attachment?.aliases ?? []
             attachments.append(
                 AttachmentRecord(
-                    network: networkName, hostInterface: InterfaceNames.hostVeth(for: "\(paths.root)|\(name)@\(networkName)"),
+                    network: networkName,
+                    hostInterface: InterfaceNames.hostVeth(for: "\(paths.root)|\(name)@\(networkName)"),
                     address: address.description, aliases: aliases))
             endpoints.append(.init(network: networkName, address: address, gateway: gateway, aliases: aliases))
             _ = index

@@ -93,3 +93,15 @@ enum CleanExit: Error, CustomStringConvertible {
         }
     }
 }
+
+extension StackContext {
+    /// The project's recorded containers of `services` (all when empty), in creation order;
+    /// a named service without containers is an error that says so.
+    func containers(of services: [String]) throws -> [ContainerRecord] {
+        let all = (try store.load(project: project))?.containers ?? []
+        if let unknown = services.first(where: { name in !all.contains { $0.service == name } }) {
+            throw CleanExit.message("service \(unknown) has no containers in project \(project)")
+        }
+        return all.filter { services.isEmpty || services.contains($0.service) }
+    }
+}

@@ -70,12 +70,16 @@ enum StackApply {
         _ plan: Plan, driver: LinuxDriver, timeout: Int, waitTimeout: Int, progress: ProgressFormat
     ) async throws {
         let printer = ProgressPrinter(format: progress)
+        let log = EventLog(root: driver.root, project: await driver.project)
         let engine = Engine(
             driver: driver,
             options: EngineOptions(stopTimeout: .seconds(timeout), waitTimeout: .seconds(waitTimeout)))
         let report: ApplyReport
         do {
-            report = try await engine.apply(plan) { printer.print($0) }
+            report = try await engine.apply(plan) { event in
+                printer.print(event)
+                log.append(event)
+            }
         } catch {
             throw CleanExit.message(error.description)
         }

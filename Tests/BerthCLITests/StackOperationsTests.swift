@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// `kill`, `rm`, `top` and `events` on a running sample, as a user would type them.
+@Suite(.serialized) struct StackOperationsTests {
+    static let samples = BerthBinary.packageRoot.appendingPathComponent("samples")
+
+    @Test(.timeLimit(.minutes(2)))
+    func topShowsTheServerKillSignalsRmKeepsRunningOnesAndEventsRecordWhatHappened() throws {
+        let fixture = try StackFixture()
+        let files = ["-f", Self.samples.appendingPathComponent("web/compose.yaml").path]
+        let env = ["WEB_PORT": String(try StackFixture.freePort())]
+        defer { fixture.cleanUp(["web": files]) }
+
+        let up = try fixture.berth(["up"], files + ["-d", "--wait"], environment: env)
+        try #require(up.status == 0, "\(up.stderr)")
+
+        let top = try fixture.berth(["top"], files, environment: env)
+        #expect(top.status == 0, "\(top.stderr)")
+        #expect(top.stdout.contains("web-web-1"))
+        #expect(top.stdout.contains("httpd -f -v -p 80"))
+
+        let keep = try fixture.berth(["rm"], files, environment: env)
+        #expect(keep.stderr.contains("running, not removed (use --stop): web-web-1"))
+
+        let kill = try fixture.berth(["kill"], files + ["-s", "KILL", "web"], environment: env)
+        #expect(kill.status == 0, "\(kill.stderr)")
+        #expect(kill.stderr.contains("Container web-web-1  Killed (SIGKILL)"))
+
+        let removed = try fixture.berth(["rm"], files + ["--stop", "-t", "1"], environment: env)
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(removed.stderr.contains("Container web-web-1  Removed"))
+        let ps = try fixture.berth(["ps"], files + ["-a", "-q"], environment: env)
+        #expect(ps.stdout.isEmpty, "\(ps.stdout)")
+
+        let events = try fixture.berth(["events"], files, environment: env)
+        let lines = events.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["project"] as? String == "web")
+            #expect(object?["time"] is String)
+        }
+        #expect(events.stdout.contains(#""resource":"web""#) || events.stdout.contains("web-web-1"))
+
+        let badSignal = try fixture.berth(["kill"], files + ["-s", "SIGNOPE"], environment: env)
+        #expect(badSignal.status == 2)
+    }
+}
