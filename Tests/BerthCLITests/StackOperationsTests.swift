@@ -47,3 +47,32 @@ import Testing
         #expect(badSignal.status == 2)
     }
 }
+
+extension StackOperationsTests {
+    static let job = """
+        services:
+          job:
+            image: busybox:latest
+            command: ["sh", "-c", "echo checking; exit 3"]
+          server:
+            image: busybox:latest
+            init: true
+            command: ["sleep", "60"]
+        """
+
+    @Test(.timeLimit(.minutes(2)))
+    func exitCodeFromStopsTheStackWhenTheJobEndsAndReturnsItsCode() throws {
+        let fixture = try StackFixture()
+        let files = ["-f", try fixture.directory.write("job/compose.yaml", Self.job).path]
+        defer { fixture.cleanUp(["job": files]) }
+
+        let up = try fixture.berth(["up"], files + ["--exit-code-from", "job"])
+        #expect(up.status == 3, "\(up.stderr)")
+        #expect(up.stdout.contains("job-1    | checking"), "\(up.stdout)")
+        let ps = try fixture.berth(["ps"], files + ["-q"])
+        #expect(ps.stdout.isEmpty, "still running: \(ps.stdout)")
+
+        let usage = try fixture.berth(["up"], files + ["-d", "--exit-code-from", "job"])
+        #expect(usage.status == 2)
+    }
+}

@@ -20,7 +20,13 @@ struct LogStream {
     let prefix: Bool
 
     /// With `driver`, Ctrl-C stops the stack's containers before returning (attached `up`).
-    func run(stopOnInterrupt driver: LinuxDriver? = nil) async throws {
+    /// With `abortOnExit`, the first container to exit stops the others too, and the result
+    /// is its exit code (or that of `exitCodeFrom`'s container), for `up
+    /// --abort-on-container-exit` / `--exit-code-from`.
+    @discardableResult
+    func run(
+        stopOnInterrupt driver: LinuxDriver? = nil, abortOnExit: Bool = false, exitCodeFrom: String? = nil
+    ) async throws -> Int32? {
         let interrupted = Interrupt()
         if follow { interrupted.install() }
         let runtime = context.runtime
@@ -31,6 +37,7 @@ struct LogStream {
             let containers = state.containers.filter { services.isEmpty || services.contains($0.service) }
             let width = containers.map { label($0).count }.max() ?? 0
             var anyRunning = false
+            var exited: [(service: String, code: Int32)] = []
             for container in containers {
                 let options = LogOptions(tail: first ? tail : nil, since: last[container.name])
                 guard let records = try? runtime.logs(id: container.runtimeID, options: options) else { continue }
@@ -44,14 +51,29 @@ struct LogStream {
                     FileHandle.standardOutput.write(Data((line + "\n").utf8))
                     last[container.name] = record.time
                 }
-                if let current = try? runtime.state(id: container.runtimeID),
-                    current.status == .running || current.status == .restarting
-                {
-                    anyRunning = true
+                if let current = try? runtime.state(id: container.runtimeID) {
+                    if current.status == .running || current.status == .restarting {
+                        anyRunning = true
+                    } else if current.status == .exited {
+                        exited.append((container.service, current.exitCode ?? 0))
+                    }
                 }
             }
             first = false
-            if !follow || !anyRunning { return }
+            if abortOnExit, let driver, let firstExit = exited.first {
+                Terminal.writeError("Aborting on container exit...\n")
+                for container in containers.reversed() {
+                    try? await driver.stopContainer(container.name, timeout: .seconds(10))
+                }
+                if let exitCodeFrom {
+                    return exited.first { $0.service == exitCodeFrom }?.code
+                        ?? containers.first { $0.service == exitCodeFrom }.flatMap {
+                            (try? runtime.state(id: $0.runtimeID))?.exitCode
+                        } ?? 0
+                }
+                return firstExit.code
+            }
+            if !follow || !anyRunning { return nil }
             if interrupted.happened {
                 if let driver {
                     Terminal.writeError("Gracefully stopping... (press Ctrl+C again to force)\n")
@@ -59,10 +81,11 @@ struct LogStream {
                         try? await driver.stopContainer(container.name, timeout: .seconds(10))
                     }
                 }
-                return
+                return nil
             }
             try await Task.sleep(for: .milliseconds(200))
         }
+        return nil
     }
 
     func label(_ container: ContainerRecord) -> String {

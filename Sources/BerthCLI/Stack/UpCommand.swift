@@ -26,11 +26,26 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Image pull policy: always, missing or never.") var pull: BerthImage.PullPolicy?
     @Option(name: [.customShort("t"), .long], help: "Seconds to wait for a container to stop.") var timeout: Int = 10
     @Option(help: "Progress output: auto, plain, json or quiet.") var progress: ProgressFormat = .auto
+    @Flag(help: "Stop every container when one exits (attached mode only).") var abortOnContainerExit = false
+    @Option(
+        help: ArgumentHelp(
+            "Exit with this service's exit code; implies --abort-on-container-exit.", valueName: "service"))
+    var exitCodeFrom: String?
     @Argument(help: "Services (default: all).") var services: [String] = []
 
-    func run() async throws {
+    func validate() throws {
         if forceRecreate && noRecreate { throw ValidationError("--force-recreate and --no-recreate conflict") }
+        if (abortOnContainerExit || exitCodeFrom != nil) && (detach || wait) {
+            throw ValidationError(
+                "--abort-on-container-exit and --exit-code-from need attached mode (no -d, no --wait)")
+        }
+    }
+
+    func run() async throws {
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
+        if let exitCodeFrom, context.topology.service(named: exitCodeFrom) == nil {
+            throw ValidationError("--exit-code-from: no service named '\(exitCodeFrom)' in the stack")
+        }
         // Held while changing things; released before attaching to logs so other commands
         // (stop, scale, a second up) can act on the running stack.
         var lock = dryRun ? nil : try context.lock()
@@ -56,10 +71,13 @@ struct UpCommand: AsyncParsableCommand {
         await PortCheck.waitUntilPublished(await driver.currentState)
         if !detach && !wait && !noStart {
             lock = nil
-            try await LogStream(
+            let code = try await LogStream(
                 context: context, services: services, follow: true, tail: nil, timestamps: false,
                 prefix: true
-            ).run(stopOnInterrupt: driver)
+            ).run(
+                stopOnInterrupt: driver, abortOnExit: abortOnContainerExit || exitCodeFrom != nil,
+                exitCodeFrom: exitCodeFrom)
+            if let code, code != 0 { throw ExitCode(code) }
         }
     }
 }
