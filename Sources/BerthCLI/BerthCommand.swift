@@ -17,6 +17,7 @@ public struct BerthCommand: AsyncParsableCommand {
             PlanCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, LogsCommand.self, ExecCommand.self,
             ScaleCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, LsCommand.self,
             NetworkDaemonCommand.self,
+            PullCommand.self,
         ]
     )
 
