@@ -114,13 +114,15 @@ struct FaultInjectionTests {
             case .killDownThenDown:
                 try run.complete(["down"], ["-v", "-t", "1"], label)
                 try run.expectNoResidue(label)
-                // The next iteration kills an `up` that starts from nothing, as the first one did.
+            // The next iteration kills an `up` that starts from nothing, as the first one did.
             }
             outcomes.append(label)
         }
         try run.complete(["down"], ["-v", "-t", "1"], "final")
         try run.expectNoResidue("final down -v")
-        print("fault injection: \(iterations) iterations in \(clock.now - started):\n  " + outcomes.joined(separator: "\n  "))
+        print(
+            "fault injection: \(iterations) iterations in \(clock.now - started):\n  "
+                + outcomes.joined(separator: "\n  "))
     }
 }
 
@@ -214,8 +216,18 @@ final class FaultRun {
         }
         let plan = try fixture.berth(["plan"], files + ["--detailed-exitcode"], environment: environment)
         #expect(plan.status == 0, "\(label): plan after up is not empty:\n\(plan.stdout)\(plan.stderr)")
-        let page = StackFixture.httpGet(port: port)
-        #expect(page == "fault-web\n", "\(label): GET 127.0.0.1:\(port) gave \(page ?? "nothing")")
+        // `--wait` waits for web's process, not for httpd to listen (web has no healthcheck,
+        // as in compose), so the page may take a moment after a restart.
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + .seconds(5)
+        var page = StackFixture.httpGet(port: port)
+        while page != "fault-web\n" && clock.now < deadline {
+            usleep(50_000)
+            page = StackFixture.httpGet(port: port)
+        }
+        if clock.now - start > .milliseconds(40) { print("fault injection: \(label): page after \(clock.now - start)") }
+        #expect(page == "fault-web\n", "\(label): GET 127.0.0.1:\(port) gave \(page ?? "nothing") for 5 s")
     }
 
     /// Nothing of the project remains: no state file, volume, interface, mount, cgroup,
@@ -231,9 +243,10 @@ final class FaultRun {
         if FileManager.default.fileExists(atPath: volume) { found.append("volume \(volume)") }
         let netns = (try? FileManager.default.contentsOfDirectory(atPath: fixture.root + "/netns")) ?? []
         found += netns.map { "netns file \($0)" }
-        for base in ["/sys/fs/cgroup/unified/berth", "/sys/fs/cgroup/memory/berth", "/sys/fs/cgroup/pids/berth",
-            "/sys/fs/cgroup/berth"]
-        {
+        for base in [
+            "/sys/fs/cgroup/unified/berth", "/sys/fs/cgroup/memory/berth", "/sys/fs/cgroup/pids/berth",
+            "/sys/fs/cgroup/berth",
+        ] {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
             found += entries.filter { $0.hasPrefix(project + "-") }.map { "cgroup \(base)/\($0)" }
         }

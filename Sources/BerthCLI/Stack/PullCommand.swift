@@ -23,17 +23,22 @@ struct PullCommand: AsyncParsableCommand {
             throw ValidationError("no such service: \(unknown) (services: \(known.sorted().joined(separator: ", ")))")
         }
         let store = ImageStoreFactory.make(root: context.root)
-        var done: Set<String> = []
+        var done: [String: String] = [:]
         for service in context.topology.services where services.isEmpty || services.contains(service.name.rawValue) {
             guard let text = service.image else { continue }
+            let name = service.name.rawValue
             let policy = self.policy ?? Self.policy(of: service)
             // Two services on one image pull it once; a stricter policy on the second still applies.
-            guard done.insert("\(text)|\(policy.rawValue)").inserted else { continue }
+            let key = "\(text)|\(policy.rawValue)"
+            if let line = done[key] {
+                if !quiet { Terminal.writeOutput("\(name): \(line)\n") }
+                continue
+            }
             let reference: ImageReference
             do {
                 reference = try ImageReference(parsing: text)
             } catch {
-                throw CleanExit.message("service \(service.name.rawValue): image \(text): \(error)")
+                throw CleanExit.message("service \(name): image \(text): \(error)")
             }
             let wasStored = (try? store.image(for: reference)) != nil
             let printer = PullProgressPrinter()
@@ -44,14 +49,20 @@ struct PullCommand: AsyncParsableCommand {
             let image: StoredImage
             do {
                 image = try await store.ensure(reference, policy: policy, options: options)
-            } catch {
+            } catch ImageError.pullPolicyNever {
                 throw CleanExit.message(
-                    "service \(service.name.rawValue): image \(text) (pull_policy \(policy.rawValue)): \(error)")
+                    "service \(name): image \(text) is not in the store and pull_policy is never"
+                        + (self.policy == nil ? "" : " (--policy never)")
+                        + "; load it with 'berth image load' or pull it with 'berth pull --policy missing \(name)'")
+            } catch {
+                throw CleanExit.message("service \(name): image \(text) (pull_policy \(policy.rawValue)): \(error)")
             }
-            if quiet { continue }
-            printer.finish()
-            let what = policy == .always || !wasStored ? "Pulled" : "Present (pull_policy \(policy.rawValue))"
-            Terminal.writeOutput("\(service.name.rawValue): \(what) \(text) \(image.manifestDigest)\n")
+            if !quiet { printer.finish() }
+            let what =
+                policy == .always || !wasStored ? "pulled" : "present, not pulled (pull_policy \(policy.rawValue))"
+            let line = "\(text) \(what) \(image.manifestDigest)"
+            done[key] = line
+            if !quiet { Terminal.writeOutput("\(name): \(line)\n") }
         }
     }
 
