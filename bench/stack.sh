@@ -47,6 +47,10 @@ cleanup() {
         for f in $WORK/podman-*.yaml; do [ -e \"\$f\" ] && timeout 120 podman-compose -f \"\$f\" down -v -t 1 >/dev/null 2>&1; done; \
         timeout 60 podman rm -af -t 0 >/dev/null 2>&1; timeout 60 podman network prune -f >/dev/null 2>&1; \
         timeout 60 podman system reset -f >/dev/null 2>&1" 2>/dev/null
+    # netavark leaves a network's bridge behind when its last container goes with `down`.
+    for bridge in $(cat "$WORK/podman-bridges" 2>/dev/null); do
+        [ -e "/sys/class/net/$bridge" ] && ip link delete "$bridge" 2>/dev/null
+    done
     # Anything still mounted below the work dir (overlay, shm of the peers' storage).
     grep -o " $WORK[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
     rm -rf "$WORK"
@@ -195,6 +199,7 @@ EOF
         for n in $SIZES; do
             echo "generate $n pc$n > $WORK/podman-$n.yaml; f=$WORK/podman-$n.yaml; log 'podman-compose $n services'"
             echo "ms podman $n up podman-compose -f \$f up -d"
+            echo "podman network inspect pc${n}_default -f '{{.NetworkInterface}}' >> $WORK/podman-bridges 2>/dev/null"
             echo "ms podman $n noop podman-compose -f \$f up -d"
             echo "ms podman $n plan podman-compose -f \$f config"
             echo "ms podman $n scale podman-compose -f \$f up -d --scale s0=10"
