@@ -23,4 +23,3 @@ import Testing
         #expect(request.encode(sequence: 5) == expected)
     }
 }
-
