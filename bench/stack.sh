@@ -48,8 +48,11 @@ cleanup() {
         timeout 60 podman rm -af -t 0 >/dev/null 2>&1; timeout 60 podman network prune -f >/dev/null 2>&1; \
         timeout 60 podman system reset -f >/dev/null 2>&1" 2>/dev/null
     # netavark leaves a network's bridge behind when its last container goes with `down`.
+    # Only bridges this run made, with no ports left: others' podman networks share the names.
     for bridge in $(cat "$WORK/podman-bridges" 2>/dev/null); do
-        [ -e "/sys/class/net/$bridge" ] && ip link delete "$bridge" 2>/dev/null
+        grep -qx "$bridge" "$WORK/links-before-podman" 2>/dev/null && continue
+        [ -d "/sys/class/net/$bridge/brif" ] && [ -z "$(ls "/sys/class/net/$bridge/brif")" ] &&
+            ip link delete "$bridge" 2>/dev/null
     done
     # Anything still mounted below the work dir (overlay, shm of the peers' storage).
     grep -o " $WORK[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
@@ -167,6 +170,7 @@ run_docker() {
 run_podman() {
     command -v podman >/dev/null && command -v podman-compose >/dev/null ||
         { NOTES+=("podman-compose: podman or podman-compose not installed"); return; }
+    ls /sys/class/net >"$WORK/links-before-podman"
     # Storage, run dir and network config all private to this run.
     mkdir -p "$WORK/podman/root" "$WORK/podman/run" "$WORK/podman/networks" "$WORK/podman/tmp"
     cat >"$WORK/podman/storage.conf" <<EOF
