@@ -18,6 +18,7 @@ public struct BerthCommand: AsyncParsableCommand {
             ScaleCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, LsCommand.self,
             KillCommand.self, RmCommand.self, TopCommand.self, EventsCommand.self,
             NetworkDaemonCommand.self,
+            PullCommand.self,
         ]
     )
 

@@ -236,7 +236,17 @@ public struct Runtime: Sendable {
 
     /// Removes a stopped container (with `force`, stops it first): cgroups, state directory.
     public func remove(id: String, force: Bool = false) throws(RuntimeError) {
-        let current = try settledState(id: id)
+        let current: ContainerState
+        do {
+            current = try settledState(id: id)
+        } catch {
+            // A `create` killed between making the directory and writing state.json leaves a
+            // directory that nothing ever ran from; it must go, or the next create conflicts.
+            guard case .notFound = error, access(paths(id).directory, F_OK) == 0 else { throw error }
+            Cgroup(id: id).remove()
+            try system { () throws(SystemCallError) in try TreeRemover.remove(paths(id).directory) }
+            return
+        }
         if current.status == .running || current.status == .restarting {
             guard force else { throw .conflict("container \(id) is \(current.status.rawValue); stop it or use force") }
             try stop(id: id, signal: SIGKILL, graceMilliseconds: 0)

@@ -68,6 +68,10 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
                 let inside = try RouteNetlink()
                 try inside.setUp("lo")
                 if let mtu { try inside.setMTU(containerInterface, mtu) }
+                // The MAC follows from the IP (as docker does): a container recreated with the same
+                // address stays reachable through the host's neighbour cache instead of going dark
+                // until the stale entry there expires.
+                try inside.setHardwareAddress(containerInterface, Self.hardwareAddress(for: address))
                 try inside.addAddress(InterfaceAddress(address, prefixLength: prefixLength), to: containerInterface)
                 try inside.setUp(containerInterface)
             }
@@ -78,6 +82,11 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
         return Endpoint(
             bridgeName: bridgeName, hostInterface: hostInterface, containerInterface: containerInterface,
             address: address)
+    }
+
+    /// A locally administered unicast MAC, 02:42 followed by the four address bytes.
+    static func hardwareAddress(for address: IPv4Address) -> [UInt8] {
+        [0x02, 0x42] + address.bytes
     }
 
     /// Removes a container's veth pair by its host end (the container end goes with it).

@@ -70,6 +70,13 @@ public final class RouteNetlink {
         try perform(.setMTU(index: try link(named: name).index, mtu: mtu), label: "set MTU \(mtu) on link \"\(name)\"")
     }
 
+    /// Sets a link's MAC address (IFLA_ADDRESS); the link should be down.
+    public func setHardwareAddress(_ name: String, _ address: [UInt8]) throws {
+        try perform(
+            .setHardwareAddress(index: try link(named: name).index, address: address),
+            label: "set the MAC address of link \"\(name)\"")
+    }
+
     public func setMaster(_ name: String, bridge: String) throws {
         let master = try link(named: bridge).index
         try perform(
