@@ -69,10 +69,10 @@ public actor LinuxDriver: RuntimeDriver {
             try save()
         }
         let model = topology?.networks.first { $0.name == spec.name }
-        if model?.external == true {
+        if let model, model.external {
             throw DriverError(
-                "network \(spec.name) is external; berth does not join networks it did not create yet",
-                hint: "remove 'external: true' so berth creates it for this project")
+                "network \(spec.name) (networks.\(model.key)) is external; a stack never creates it",
+                hint: "create it with `berth network create \(spec.name)`")
         }
         var inUse = try netlink.subnetsInUse()
         for other in store.projects() {
@@ -158,7 +158,12 @@ public actor LinuxDriver: RuntimeDriver {
 
     public func removeVolume(_ name: String) async throws {
         guard let index = state.volumes.firstIndex(where: { $0.name == name }) else { return }
-        if state.volumes[index].external { return }
+        if state.volumes[index].external {
+            // Never removed by `down -v`: the stack only borrowed it.
+            state.volumes.remove(at: index)
+            try save()
+            return
+        }
         state.volumes[index].phase = .removing
         try save()
         let directory = paths.volume(name)
