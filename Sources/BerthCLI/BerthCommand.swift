@@ -17,6 +17,8 @@ public struct BerthCommand: AsyncParsableCommand {
             PlanCommand.self, UpCommand.self, DownCommand.self, PsCommand.self, LogsCommand.self, ExecCommand.self,
             ScaleCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, LsCommand.self,
             NetworkDaemonCommand.self,
+            VolumeCommand.self,
+            NetworkCommand.self,
         ]
     )
 

@@ -50,7 +50,8 @@ public struct HostNetworkStore: Sendable {
         do {
             return try JSONDecoder().decode(HostNetworkRecord.self, from: data)
         } catch {
-            throw DriverError("network record \(path(name)) is unreadable: \(error)", hint: "remove the file and the bridge")
+            throw DriverError(
+                "network record \(path(name)) is unreadable: \(error)", hint: "remove the file and the bridge")
         }
     }
 

@@ -148,8 +148,10 @@ private final class DNSEventLoop: @unchecked Sendable {
             guard let (count, client) = buffer.withUnsafeMutableBytes({ try? udp.receiveFrom(into: $0) }) else {
                 return
             }
-            guard let reply = responder.respond(
-                    to: Array(buffer.prefix(count)), overTCP: false, from: IPv4Address(client.host)) else { continue }
+            guard
+                let reply = responder.respond(
+                    to: Array(buffer.prefix(count)), overTCP: false, from: IPv4Address(client.host))
+            else { continue }
             _ = reply.withUnsafeBytes { try? udp.send($0, to: client) }
         }
     }
