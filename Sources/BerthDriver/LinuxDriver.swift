@@ -190,6 +190,7 @@ public actor LinuxDriver: RuntimeDriver {
     /// daemon if it died (or never ran) while the project has containers.
     func refreshDaemon() {
         guard let daemonExecutable else { return }
+        defer { SharedNetworkPeers(root: paths.root, project: project).nudge() }
         let control = NetworkDaemonControl(root: paths.root, project: project)
         if state.containers.isEmpty && state.networks.isEmpty {
             if let pid = state.networkDaemonPid { control.stop(pid: pid) }

@@ -72,7 +72,9 @@ public final class NetworkDaemon {
         }
         for entry in dnsServers.values { entry.server.stop() }
         for proxy in proxies.values { proxy.stop() }
+        let gaveUp = !sharedLocks.isEmpty
         for lock in sharedLocks.values { lock.close() }
+        if gaveUp { SharedNetworkPeers(root: paths.root, project: project).nudge() }
         if let ready = FileManager.default.contents(atPath: paths.daemonReady(project: project)),
             String(decoding: ready, as: UTF8.self) == String(getpid())
         {
