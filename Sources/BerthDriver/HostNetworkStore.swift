@@ -180,7 +180,8 @@ public struct HostNetworkStore: Sendable {
         try AtomicFile.write(path(record.name), Array(try encoder.encode(record)))
     }
 
-    private func takeLock() throws -> FileDescriptor {
+    /// Serializes creating, removing and handing out addresses on host networks.
+    func takeLock() throws -> FileDescriptor {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let descriptor = try FileDescriptor.open("\(directory)/.lock", O_RDWR | O_CREAT | O_CLOEXEC, mode: 0o600)
         do {

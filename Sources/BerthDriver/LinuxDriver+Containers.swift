@@ -34,6 +34,11 @@ extension LinuxDriver {
         var attachments: [AttachmentRecord] = []
         var endpoints: [ServiceSpecBuilder.NetworkEndpoint] = []
         var bridges: [String: (bridge: String, subnet: IPv4Subnet)] = [:]
+        // Addresses on a shared network are picked against every project's records; the
+        // host networks' lock keeps two projects' `up` from picking the same one.
+        let joinsShared = networkKeys.contains { key in topology.networks.first { $0.key == key }?.external == true }
+        var sharedLock = joinsShared ? try HostNetworkStore(root: paths.root).takeLock() : nil
+        defer { sharedLock?.close() }
         for key in networkKeys {
             guard let networkName = networkNames[key] else {
                 throw DriverError("service \(service.name): network \(key) does not exist; create it first")
@@ -89,6 +94,8 @@ extension LinuxDriver {
         record.details = details
         state.containers.append(record)
         try save()
+        sharedLock?.close()
+        sharedLock = nil
 
         for directory in builder.volumeDirectories {
             try VolumeSeeder.prepare(directory.path, target: directory.target, seed: directory.seed, image: image)

@@ -81,6 +81,9 @@ public actor LinuxDriver: RuntimeDriver {
                 if let subnet = try? IPv4Subnet(parsing: record.subnet) { inUse.append(subnet) }
             }
         }
+        for record in HostNetworkStore(root: paths.root).list() {
+            if let subnet = try? IPv4Subnet(parsing: record.subnet) { inUse.append(subnet) }
+        }
         var configuredSubnet: IPv4Subnet?
         var configuredGateway: IPv4Address?
         if let first = model?.subnets.first {
