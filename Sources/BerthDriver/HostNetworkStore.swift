@@ -97,6 +97,14 @@ public struct HostNetworkStore: Sendable {
                 "network \(name) already exists (bridge \(existing.bridge), \(existing.subnet))",
                 hint: "remove it first with `berth network rm \(name)` or pick another name")
         }
+        for project in store.projects()
+        where (try? store.load(project: project))?.networks.contains(where: {
+            $0.name == name
+        }) == true {
+            throw DriverError(
+                "network name \(name) is taken by a network of project \(project)",
+                hint: "pick another name, or bring that project down first")
+        }
         var configuredSubnet: IPv4Subnet?
         var configuredGateway: IPv4Address?
         if let subnet {

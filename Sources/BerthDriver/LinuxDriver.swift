@@ -74,6 +74,12 @@ public actor LinuxDriver: RuntimeDriver {
                 "network \(spec.name) (networks.\(model.key)) is external; a stack never creates it",
                 hint: "create it with `berth network create \(spec.name)`")
         }
+        if try HostNetworkStore(root: paths.root).load(spec.name) != nil {
+            throw DriverError(
+                "network \(spec.name)\(model.map { " (networks.\($0.key))" } ?? "") has the name of a network made "
+                    + "with `berth network create`",
+                hint: "add 'external: true' to join that network, or give this one another 'name:'")
+        }
         var inUse = try netlink.subnetsInUse()
         for other in store.projects() {
             guard let otherState = try? store.load(project: other) else { continue }
