@@ -34,6 +34,7 @@ extension LinuxDriver {
         var attachments: [AttachmentRecord] = []
         var endpoints: [ServiceSpecBuilder.NetworkEndpoint] = []
         var bridges: [String: (bridge: String, subnet: IPv4Subnet)] = [:]
+        let hostLinks = try RouteNetlink()
         // Addresses on a shared network are picked against every project's records; the
         // host networks' lock keeps two projects' `up` from picking the same one.
         let joinsShared = networkKeys.contains { key in topology.networks.first { $0.key == key }?.external == true }
@@ -62,9 +63,17 @@ extension LinuxDriver {
                 throw DriverError("service \(service.name) on network \(key): \(error)")
             }
             let aliases = attachment?.aliases ?? []
+            // Names are hashes of container@network, the same under every berth root: skip
+            // one another root's container holds.
+            var hostInterface = InterfaceNames.hostVeth(for: "\(name)@\(networkName)")
+            var attempt = 0
+            while try hostLinks.linkIfPresent(named: hostInterface) != nil, attempt < 8 {
+                attempt += 1
+                hostInterface = InterfaceNames.hostVeth(for: "\(name)@\(networkName)", attempt: attempt)
+            }
             attachments.append(
                 AttachmentRecord(
-                    network: networkName, hostInterface: InterfaceNames.hostVeth(for: "\(name)@\(networkName)"),
+                    network: networkName, hostInterface: hostInterface,
                     address: address.description, aliases: aliases))
             endpoints.append(.init(network: networkName, address: address, gateway: joined.gateway, aliases: aliases))
         }

@@ -251,7 +251,8 @@ struct NetworkVolumeTests {
         // down -v leaves what the project only borrowed; the other project's DNS carries on.
         #expect(try fixture.berth(["down"], first + ["-v", "-t", "1"]).status == 0)
         #expect(FileManager.default.fileExists(atPath: fixture.root + "/volumes/berthcommon/_data/f"))
-        #expect(Self.resolved(try lookup(fixture, second, from: "gamma", "beta", until: Self.resolved)))
+        let takenOver = try lookup(fixture, second, from: "gamma", "beta", until: Self.resolved)
+        #expect(Self.resolved(takenOver), "\(takenOver.stdout)\n\(fixture.daemonLogs())")
         let gone = try lookup(fixture, second, from: "gamma", "alpha", until: Self.notFound)
         #expect(Self.notFound(gone), "\(gone.stdout)")
 
@@ -267,6 +268,16 @@ struct NetworkVolumeTests {
 }
 
 extension StackFixture {
+    /// Every project's network daemon log, for failure messages.
+    func daemonLogs() -> String {
+        let directory = root + "/projects"
+        let projects = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return projects.sorted().map { project in
+            let log = FileManager.default.contents(atPath: "\(directory)/\(project)/netd.log") ?? Data()
+            return "[\(project)]\n" + String(decoding: log, as: UTF8.self)
+        }.joined(separator: "\n")
+    }
+
     /// Bridges of networks made with `berth network create` under this root.
     func hostBridges() -> [String] {
         let directory = root + "/networks"

@@ -44,6 +44,7 @@ enum NetlinkRequest: Hashable, Sendable {
     case setUp(index: Int32)
     case setDown(index: Int32)
     case setMTU(index: Int32, mtu: UInt32)
+    case setHardwareAddress(index: Int32, address: [UInt8])
     case moveToNamespace(index: Int32, namespace: FileDescriptor)
     case rename(index: Int32, newName: String)
     case deleteLink(index: Int32)
@@ -75,6 +76,8 @@ enum NetlinkRequest: Hashable, Sendable {
         case .setUp(let index): "set link #\(index) up"
         case .setDown(let index): "set link #\(index) down"
         case .setMTU(let index, let mtu): "set MTU \(mtu) on link #\(index)"
+        case .setHardwareAddress(let index, let address):
+            "set hardware address \(address.map { String($0, radix: 16) }.joined(separator: ":")) on link #\(index)"
         case .moveToNamespace(let index, let namespace): "move link #\(index) to namespace fd \(namespace.rawValue)"
         case .rename(let index, let name): "rename link #\(index) to \"\(name)\""
         case .deleteLink(let index): "delete link #\(index)"
@@ -131,6 +134,8 @@ enum NetlinkRequest: Hashable, Sendable {
             return message.finish()
         case .setMTU(let index, let mtu):
             return setLink(index, sequence) { $0.attribute(LinkAttribute.mtu, uint32: mtu) }
+        case .setHardwareAddress(let index, let address):
+            return setLink(index, sequence) { $0.attribute(LinkAttribute.address, address) }
         case .moveToNamespace(let index, let namespace):
             return setLink(index, sequence) {
                 $0.attribute(LinkAttribute.namespaceFD, uint32: UInt32(bitPattern: namespace.rawValue))

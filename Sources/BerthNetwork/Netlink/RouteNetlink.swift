@@ -70,6 +70,12 @@ public final class RouteNetlink {
         try perform(.setMTU(index: try link(named: name).index, mtu: mtu), label: "set MTU \(mtu) on link \"\(name)\"")
     }
 
+    public func setHardwareAddress(_ name: String, _ address: [UInt8]) throws {
+        try perform(
+            .setHardwareAddress(index: try link(named: name).index, address: address),
+            label: "set hardware address on link \"\(name)\"")
+    }
+
     public func setMaster(_ name: String, bridge: String) throws {
         let master = try link(named: bridge).index
         try perform(
