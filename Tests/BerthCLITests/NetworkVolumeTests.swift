@@ -170,6 +170,35 @@ struct NetworkVolumeTests {
         #expect(try berth(["volume", "ls", "-q"]).stdout == "")
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func networkCreateHonoursSubnetAndGatewayAndExplainsBadInput() throws {
+        let fixture = try StackFixture()
+        defer { fixture.removeHostNetworks() }
+        let noSubnet = try fixture.berth(["network", "create"], ["--gateway", "10.213.251.9", "bad1"])
+        #expect(noSubnet.status == 1 && noSubnet.stderr.contains("--gateway needs --subnet"), "\(noSubnet.stderr)")
+        let badSubnet = try fixture.berth(["network", "create"], ["--subnet", "10.213.251.0/33", "bad2"])
+        #expect(badSubnet.status == 1 && badSubnet.stderr.contains("not an IPv4 subnet"), "\(badSubnet.stderr)")
+        let overlay = try fixture.berth(["network", "create"], ["--driver", "overlay", "bad3"])
+        #expect(overlay.status == 2 && overlay.stderr.contains("bridge driver only"), "\(overlay.stderr)")
+        #expect(fixture.hostBridges().isEmpty)
+
+        let made = try fixture.berth(
+            ["network", "create"], ["--subnet", "10.213.251.0/24", "--gateway", "10.213.251.254", "berthfixed"])
+        try #require(made.status == 0, "\(made.stderr)")
+        let again = try fixture.berth(["network", "create"], ["berthfixed"])
+        #expect(again.status == 1 && again.stderr.contains("network berthfixed already exists"), "\(again.stderr)")
+        let list = try fixture.berth(["network", "ls"], ["--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.first?["Subnet"] as? String == "10.213.251.0/24")
+        #expect(rows.first?["Gateway"] as? String == "10.213.251.254")
+        let bridge = try #require(fixture.hostBridges().first)
+        #expect(FileManager.default.fileExists(atPath: "/sys/class/net/\(bridge)"))
+        #expect(try fixture.berth(["network", "rm"], ["berthfixed"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: "/sys/class/net/\(bridge)"))
+        let missing = try fixture.berth(["network", "inspect"], ["berthfixed"])
+        #expect(missing.status != 0 && missing.stderr.contains("network berthfixed does not exist"))
+    }
+
     static func sharer(_ project: String, service: String, extra: String = "") -> String {
         """
         name: \(project)
