@@ -19,6 +19,8 @@ public struct BerthCommand: AsyncParsableCommand {
             KillCommand.self, RmCommand.self, TopCommand.self, EventsCommand.self,
             NetworkDaemonCommand.self,
             PullCommand.self,
+            VolumeCommand.self,
+            NetworkCommand.self,
         ]
     )
 

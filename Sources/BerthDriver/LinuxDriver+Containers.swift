@@ -33,15 +33,21 @@ extension LinuxDriver {
         let networkNames = Dictionary(uniqueKeysWithValues: topology.networks.map { ($0.key, $0.name) })
         var attachments: [AttachmentRecord] = []
         var endpoints: [ServiceSpecBuilder.NetworkEndpoint] = []
-        for (index, key) in networkKeys.enumerated() {
-            guard let networkName = networkNames[key],
-                let record = state.networks.first(where: { $0.name == networkName && $0.phase == .created }),
-                let subnet = try? IPv4Subnet(parsing: record.subnet), let gateway = IPv4Address(record.gateway)
-            else {
+        var bridges: [String: (bridge: String, subnet: IPv4Subnet)] = [:]
+        let hostLinks = try RouteNetlink()
+        // Addresses on a shared network are picked against every project's records; the
+        // host networks' lock keeps two projects' `up` from picking the same one.
+        let joinsShared = networkKeys.contains { key in topology.networks.first { $0.key == key }?.external == true }
+        var sharedLock = joinsShared ? try HostNetworkStore(root: paths.root).takeLock() : nil
+        defer { sharedLock?.close() }
+        for key in networkKeys {
+            guard let networkName = networkNames[key] else {
                 throw DriverError("service \(service.name): network \(key) does not exist; create it first")
             }
-            var addressing = try NetworkAddressing(subnet: subnet, gateway: gateway, inUse: [])
-            for other in state.containers {
+            let joined = try joinableNetwork(key: key, name: networkName, service: service.name.rawValue)
+            bridges[networkName] = (joined.bridge, joined.subnet)
+            var addressing = try NetworkAddressing(subnet: joined.subnet, gateway: joined.gateway, inUse: [])
+            for other in joined.external ? allContainers() : state.containers {
                 for attachment in other.details?.attachments ?? [] where attachment.network == networkName {
                     if let address = IPv4Address(attachment.address) {
                         _ = try? addressing.allocate(for: other.name, requested: address)
@@ -57,13 +63,20 @@ extension LinuxDriver {
                 throw DriverError("service \(service.name) on network \(key): \(error)")
             }
             let aliases = attachment?.aliases ?? []
+            // Names hash root, container and network; a name still taken (by a link left from
+            // elsewhere) is skipped rather than fought over.
+            let key = "\(paths.root)|\(name)@\(networkName)"
+            var hostInterface = InterfaceNames.hostVeth(for: key)
+            var attempt = 0
+            while try hostLinks.linkIfPresent(named: hostInterface) != nil, attempt < 8 {
+                attempt += 1
+                hostInterface = InterfaceNames.hostVeth(for: key, attempt: attempt)
+            }
             attachments.append(
                 AttachmentRecord(
-                    network: networkName,
-                    hostInterface: InterfaceNames.hostVeth(for: "\(paths.root)|\(name)@\(networkName)"),
+                    network: networkName, hostInterface: hostInterface,
                     address: address.description, aliases: aliases))
-            endpoints.append(.init(network: networkName, address: address, gateway: gateway, aliases: aliases))
-            _ = index
+            endpoints.append(.init(network: networkName, address: address, gateway: joined.gateway, aliases: aliases))
         }
         let ports = try publishedPorts(of: service)
         let volumeNames = Dictionary(uniqueKeysWithValues: topology.volumes.map { ($0.key, $0.name) })
@@ -91,18 +104,18 @@ extension LinuxDriver {
         record.details = details
         state.containers.append(record)
         try save()
+        sharedLock?.close()
+        sharedLock = nil
 
         for directory in builder.volumeDirectories {
             try VolumeSeeder.prepare(directory.path, target: directory.target, seed: directory.seed, image: image)
         }
         var wiring: [(bridge: BridgeNetwork, hostInterface: String, address: IPv4Address)] = []
         for (attachment, endpoint) in zip(attachments, endpoints) {
-            guard let network = state.networks.first(where: { $0.name == endpoint.network }),
-                let subnet = try? IPv4Subnet(parsing: network.subnet)
-            else { continue }
+            guard let joined = bridges[endpoint.network] else { continue }
             wiring.append(
                 (
-                    BridgeNetwork(bridgeName: network.bridge, subnet: subnet, gateway: endpoint.gateway),
+                    BridgeNetwork(bridgeName: joined.bridge, subnet: joined.subnet, gateway: endpoint.gateway),
                     attachment.hostInterface, endpoint.address
                 ))
         }

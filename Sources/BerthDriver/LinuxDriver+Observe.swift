@@ -41,7 +41,15 @@ extension LinuxDriver {
                 definition: Definition(record.definition.map { Definition.Field(path: $0.path, value: $0.value) }),
                 present: record.phase == .created && FileManager.default.fileExists(atPath: record.path))
         }
-        return ObservedState(containers: containers, networks: networks, volumes: volumes)
+        // External volumes are never recorded (the stack does not own them); the planner
+        // still needs to know whether they exist.
+        let recorded = Set(state.volumes.map(\.name))
+        let external = (topology?.volumes ?? []).filter { $0.external && !recorded.contains($0.name) }.map {
+            ObservedVolume(
+                name: $0.name, definition: Definition(),
+                present: FileManager.default.fileExists(atPath: paths.volumeData($0.name)))
+        }
+        return ObservedState(containers: containers, networks: networks, volumes: volumes + external)
     }
 
     private func containerState(_ record: ContainerRecord) -> BerthPlan.ContainerState {

@@ -69,10 +69,16 @@ public actor LinuxDriver: RuntimeDriver {
             try save()
         }
         let model = topology?.networks.first { $0.name == spec.name }
-        if model?.external == true {
+        if let model, model.external {
             throw DriverError(
-                "network \(spec.name) is external; berth does not join networks it did not create yet",
-                hint: "remove 'external: true' so berth creates it for this project")
+                "network \(spec.name) (networks.\(model.key)) is external; a stack never creates it",
+                hint: "create it with `berth network create \(spec.name)`")
+        }
+        if try HostNetworkStore(root: paths.root).load(spec.name) != nil {
+            throw DriverError(
+                "network \(spec.name)\(model.map { " (networks.\($0.key))" } ?? "") has the name of a network made "
+                    + "with `berth network create`",
+                hint: "add 'external: true' to join that network, or give this one another 'name:'")
         }
         var inUse = try netlink.subnetsInUse()
         for other in store.projects() {
@@ -80,6 +86,9 @@ public actor LinuxDriver: RuntimeDriver {
             for record in otherState.networks {
                 if let subnet = try? IPv4Subnet(parsing: record.subnet) { inUse.append(subnet) }
             }
+        }
+        for record in HostNetworkStore(root: paths.root).list() {
+            if let subnet = try? IPv4Subnet(parsing: record.subnet) { inUse.append(subnet) }
         }
         var configuredSubnet: IPv4Subnet?
         var configuredGateway: IPv4Address?
@@ -158,7 +167,12 @@ public actor LinuxDriver: RuntimeDriver {
 
     public func removeVolume(_ name: String) async throws {
         guard let index = state.volumes.firstIndex(where: { $0.name == name }) else { return }
-        if state.volumes[index].external { return }
+        if state.volumes[index].external {
+            // Never removed by `down -v`: the stack only borrowed it.
+            state.volumes.remove(at: index)
+            try save()
+            return
+        }
         state.volumes[index].phase = .removing
         try save()
         let directory = paths.volume(name)
@@ -185,6 +199,7 @@ public actor LinuxDriver: RuntimeDriver {
     /// daemon if it died (or never ran) while the project has containers.
     func refreshDaemon() {
         guard let daemonExecutable else { return }
+        defer { SharedNetworkPeers(root: paths.root, project: project).nudge() }
         let control = NetworkDaemonControl(root: paths.root, project: project)
         if state.containers.isEmpty && state.networks.isEmpty {
             if let pid = state.networkDaemonPid { control.stop(pid: pid) }

@@ -43,7 +43,11 @@ public final class NetworkDaemon {
     let paths: DriverPaths
     let store: StateStore
     let runtime: Runtime
-    var dnsServers: [String: (gateway: IPv4Address, server: DNSServer, table: DNSRecordTable)] = [:]
+    var dnsServers: [String: (gateway: IPv4Address, server: DNSServer)] = [:]
+    let scope = DNSScope()
+    let hostNetworks: HostNetworkStore
+    /// DNS locks of shared networks this daemon serves.
+    var sharedLocks: [String: FileDescriptor] = [:]
     var proxies: [PortKey: Proxy] = [:]
     var reported = Set<String>()
 
@@ -52,6 +56,7 @@ public final class NetworkDaemon {
         self.paths = DriverPaths(root: root)
         self.store = StateStore(root: root)
         self.runtime = Runtime(root: root)
+        self.hostNetworks = HostNetworkStore(root: root)
     }
 
     /// Runs until the project is gone; returns the exit status.
@@ -67,6 +72,9 @@ public final class NetworkDaemon {
         }
         for entry in dnsServers.values { entry.server.stop() }
         for proxy in proxies.values { proxy.stop() }
+        let gaveUp = !sharedLocks.isEmpty
+        for lock in sharedLocks.values { lock.close() }
+        if gaveUp { SharedNetworkPeers(root: paths.root, project: project).nudge() }
         if let ready = FileManager.default.contents(atPath: paths.daemonReady(project: project)),
             String(decoding: ready, as: UTF8.self) == String(getpid())
         {
@@ -89,21 +97,12 @@ public final class NetworkDaemon {
         if let owner = state.networkDaemonPid, owner != getpid(), kill(owner, 0) == 0 {
             return false
         }
-        var names: [String: [(names: [String], address: IPv4Address)]] = [:]
         var backends: [PortKey: [SocketAddressV4]] = [:]
         for container in state.containers where container.phase == .created {
             guard let details = container.details else { continue }
             let current = try? runtime.state(id: container.runtimeID)
             let running = current?.status == .running
-            let resolvable = running && current?.health != .unhealthy
             let serving = running && (current?.health == nil || current?.health == .healthy)
-            for attachment in details.attachments {
-                guard resolvable, let address = IPv4Address(attachment.address) else { continue }
-                let entry = ServiceNames.names(
-                    service: container.service, project: project, containerName: container.name,
-                    aliases: attachment.aliases)
-                names[attachment.network, default: []].append((entry, address))
-            }
             for port in details.ports {
                 let key = PortKey(hostIP: port.hostIP, hostPort: port.hostPort, transport: port.transport)
                 if backends[key] == nil { backends[key] = [] }
@@ -112,47 +111,97 @@ public final class NetworkDaemon {
                 }
             }
         }
-        // A container asks the DNS server of its first network only, so each server also
-        // answers for networks that share a container with it (addresses on those stay
-        // unreachable from containers not attached to them: there is no route).
-        var linked: [String: Set<String>] = [:]
-        for container in state.containers {
-            let networks = Set((container.details?.attachments ?? []).map(\.network))
-            for network in networks { linked[network, default: [network]].formUnion(networks) }
-        }
-        var served: [String: [(names: [String], address: IPv4Address)]] = [:]
-        for network in state.networks {
-            for other in (linked[network.name] ?? [network.name]).sorted() {
-                served[network.name, default: []] += names[other] ?? []
-            }
-        }
-        updateDNS(state.networks.filter { $0.phase == .created }, names: served)
+        updateScope(own: state)
+        updateDNS(servedNetworks(state))
         updateProxies(backends)
         return true
     }
 
-    func updateDNS(_ networks: [NetworkRecord], names: [String: [(names: [String], address: IPv4Address)]]) {
+    /// Names of every project's running containers, tagged with their network, and the
+    /// networks of every container address: all servers answer each asker with its own
+    /// networks only (`DNSScope`). Other projects count because a network made with
+    /// `berth network create` is shared.
+    func updateScope(own state: ProjectState) {
+        var records: [DNSScope.Record] = []
+        var members: [IPv4Address: Set<String>] = [:]
+        for name in Set(store.projects()).union([project]).sorted() {
+            guard let projectState = name == project ? state : (try? store.load(project: name)) else { continue }
+            for container in projectState.containers where container.phase == .created {
+                guard let details = container.details else { continue }
+                let networks = Set(details.attachments.map(\.network))
+                let current = try? runtime.state(id: container.runtimeID)
+                let resolvable = current?.status == .running && current?.health != .unhealthy
+                for attachment in details.attachments {
+                    guard let address = IPv4Address(attachment.address) else { continue }
+                    members[address] = networks
+                    guard resolvable else { continue }
+                    let names = ServiceNames.names(
+                        service: container.service, project: name, containerName: container.name,
+                        aliases: attachment.aliases)
+                    records.append(DNSScope.Record(names: names, address: address, network: attachment.network))
+                }
+            }
+        }
+        scope.replaceAll(records: records, members: members)
+    }
+
+    /// The project's own networks, plus the shared networks its containers are on whose DNS
+    /// this daemon owns. One address can hold port 53 once, so each shared network has one
+    /// server, run by whichever daemon holds the network's DNS lock; it answers for every
+    /// project (the scope is global), and when its daemon exits the lock passes to the next
+    /// daemon's reconcile pass within a second.
+    func servedNetworks(_ state: ProjectState) -> [(name: String, gateway: IPv4Address)] {
+        var served: [(name: String, gateway: IPv4Address)] = state.networks.filter { $0.phase == .created }
+            .compactMap { record in IPv4Address(record.gateway).map { (record.name, $0) } }
+        let own = Set(served.map(\.name))
+        var shared = Set<String>()
+        for container in state.containers {
+            for attachment in container.details?.attachments ?? [] where !own.contains(attachment.network) {
+                shared.insert(attachment.network)
+            }
+        }
+        for (name, lock) in sharedLocks where !shared.contains(name) {
+            dnsServers[name]?.server.stop()
+            dnsServers[name] = nil
+            lock.close()
+            sharedLocks[name] = nil
+        }
+        for name in shared.sorted() {
+            guard let record = try? hostNetworks.load(name), record.phase == .created,
+                let gateway = IPv4Address(record.gateway)
+            else { continue }
+            if sharedLocks[name] == nil {
+                guard
+                    let lock = try? FileDescriptor.open(
+                        hostNetworks.dnsLock(name), O_RDWR | O_CREAT | O_CLOEXEC, mode: 0o600)
+                else { continue }
+                guard (try? lock.tryLockExclusive()) == true else {
+                    lock.close()
+                    continue
+                }
+                sharedLocks[name] = lock
+            }
+            served.append((name, gateway))
+        }
+        return served
+    }
+
+    func updateDNS(_ networks: [(name: String, gateway: IPv4Address)]) {
         let wanted = Set(networks.map(\.name))
         for (name, entry) in dnsServers where !wanted.contains(name) {
             entry.server.stop()
             dnsServers[name] = nil
         }
-        for network in networks {
-            guard let gateway = IPv4Address(network.gateway) else { continue }
-            let table = ServiceNames.table(names[network.name] ?? [])
-            if let entry = dnsServers[network.name], entry.gateway == gateway {
-                entry.table.replaceAll(table)
-                continue
-            }
-            dnsServers[network.name]?.server.stop()
-            let records = DNSRecordTable(table)
+        for (name, gateway) in networks {
+            if let entry = dnsServers[name], entry.gateway == gateway { continue }
+            dnsServers[name]?.server.stop()
             do {
                 let server = try DNSServer(
-                    responder: DNSResponder(table: records), bindTo: gateway.socketAddress(port: 53))
-                dnsServers[network.name] = (gateway, server, records)
-                log("DNS for \(network.name) on \(gateway):53")
+                    responder: DNSResponder(scope: scope, network: name), bindTo: gateway.socketAddress(port: 53))
+                dnsServers[name] = (gateway, server)
+                log("DNS for \(name) on \(gateway):53")
             } catch {
-                report("dns \(network.name)", "cannot serve DNS for \(network.name) on \(gateway):53: \(error)")
+                report("dns \(name)", "cannot serve DNS for \(name) on \(gateway):53: \(error)")
             }
         }
     }

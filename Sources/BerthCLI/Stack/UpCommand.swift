@@ -62,6 +62,7 @@ struct UpCommand: AsyncParsableCommand {
             return
         }
         try PortCheck.check(context.topology, state: await driver.currentState)
+        try await driver.checkExternalResources()
         try await StackApply.apply(
             plan, driver: driver, timeout: timeout, waitTimeout: waitTimeout, progress: progress)
         if wait && !noStart {

@@ -28,6 +28,12 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
         do {
             try InterfaceSysctl.disableForwarding(on: bridgeName)
             if let mtu { try netlink.setMTU(bridgeName, mtu) }
+            // A bridge without its own MAC takes the lowest of its ports' and changes it when
+            // that port goes: containers would keep sending to the old MAC of the gateway (and
+            // its DNS server) until their ARP entry expires. Set once, it stays.
+            var mac = (0..<6).map { _ in UInt8.random(in: 0...255) }
+            mac[0] = (mac[0] & 0xFE) | 0x02  // unicast, locally administered
+            try netlink.setHardwareAddress(bridgeName, mac)
             try netlink.addAddress(InterfaceAddress(gateway, prefixLength: subnet.prefixLength), to: bridgeName)
             try netlink.setUp(bridgeName)
         } catch {

@@ -5,6 +5,10 @@ public struct DNSResponder: Sendable {
     public let table: DNSRecordTable
     /// Low, so clients notice replicas coming and going within seconds.
     public let ttl: UInt32
+    /// When set, names come from this scope instead of `table`, filtered by who asks.
+    public let scope: DNSScope?
+    /// The network this responder's server listens on (meaningful with a scope).
+    public let network: String
 
     /// Largest UDP payload berth sends when the client advertises EDNS, a size that avoids IP
     /// fragmentation on ordinary links.
@@ -14,11 +18,23 @@ public struct DNSResponder: Sendable {
     public init(table: DNSRecordTable, ttl: UInt32 = 5) {
         self.table = table
         self.ttl = ttl
+        self.scope = nil
+        self.network = ""
+    }
+
+    /// A responder for the server on `network` that answers each asker only with addresses
+    /// on networks it shares with them (see `DNSScope`).
+    public init(scope: DNSScope, network: String, ttl: UInt32 = 5) {
+        self.table = DNSRecordTable()
+        self.ttl = ttl
+        self.scope = scope
+        self.network = network
     }
 
     /// The reply bytes, or nil when the datagram is not worth answering (not a query, or too
     /// short to hold a header).
-    public func respond(to query: [UInt8], overTCP: Bool) -> [UInt8]? {
+    /// `client` is the asker's address, used by a scoped responder.
+    public func respond(to query: [UInt8], overTCP: Bool, from client: IPv4Address? = nil) -> [UInt8]? {
         let message: DNSMessage
         do {
             message = try DNSMessage(parsing: query)
@@ -51,7 +67,7 @@ public struct DNSResponder: Sendable {
         } else if message.questions.count != 1 {
             reply.flags.responseCode = .formatError
         } else {
-            answer(message.questions[0], into: &reply)
+            answer(message.questions[0], from: client, into: &reply)
         }
 
         let encoded = reply.encoded()
@@ -69,12 +85,15 @@ public struct DNSResponder: Sendable {
         return reply.encoded()
     }
 
-    private func answer(_ question: DNSQuestion, into reply: inout DNSMessage) {
+    private func answer(_ question: DNSQuestion, from client: IPv4Address?, into reply: inout DNSMessage) {
         guard question.recordClass == DNSRecord.classInternet || question.recordClass == DNSRecord.classAny else {
             reply.flags.responseCode = .refused
             return
         }
-        guard let addresses = table.addresses(for: question.name) else {
+        let found =
+            scope.map { $0.addresses(for: question.name, asker: client, network: network) }
+            ?? table.addresses(for: question.name)
+        guard let addresses = found else {
             reply.flags.authoritative = true
             reply.flags.responseCode = .nameError
             return

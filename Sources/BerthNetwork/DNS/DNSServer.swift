@@ -86,6 +86,7 @@ private final class DNSEventLoop: @unchecked Sendable {
         var input: [UInt8] = []
         var output: [UInt8] = []
         var lastActivity: ContinuousClock.Instant
+        var peer: IPv4Address
     }
 
     private static let stopToken: UInt64 = 0
@@ -147,7 +148,10 @@ private final class DNSEventLoop: @unchecked Sendable {
             guard let (count, client) = buffer.withUnsafeMutableBytes({ try? udp.receiveFrom(into: $0) }) else {
                 return
             }
-            guard let reply = responder.respond(to: Array(buffer.prefix(count)), overTCP: false) else { continue }
+            guard
+                let reply = responder.respond(
+                    to: Array(buffer.prefix(count)), overTCP: false, from: IPv4Address(client.host))
+            else { continue }
             _ = reply.withUnsafeBytes { try? udp.send($0, to: client) }
         }
     }
@@ -163,7 +167,7 @@ private final class DNSEventLoop: @unchecked Sendable {
                 listenerPausedUntil = .now + .milliseconds(100)
                 return
             }
-            guard let (socket, _) = accepted else { return }
+            guard let (socket, peer) = accepted else { return }
             guard connections.count < DNSEventLoop.maximumConnections else {
                 socket.close()
                 continue
@@ -172,7 +176,7 @@ private final class DNSEventLoop: @unchecked Sendable {
             nextToken += 1
             do {
                 try epoll.add(socket.descriptor, .readable, token: token)
-                connections[token] = Connection(socket: socket, lastActivity: .now)
+                connections[token] = Connection(socket: socket, lastActivity: .now, peer: IPv4Address(peer.host))
             } catch {
                 socket.close()
             }
@@ -195,7 +199,7 @@ private final class DNSEventLoop: @unchecked Sendable {
                 guard connection.input.count >= 2 + length else { break }
                 let query = Array(connection.input[2..<(2 + length)])
                 connection.input.removeFirst(2 + length)
-                if let reply = responder.respond(to: query, overTCP: true) {
+                if let reply = responder.respond(to: query, overTCP: true, from: connection.peer) {
                     connection.output += [UInt8(reply.count >> 8), UInt8(reply.count & 0xFF)] + reply
                 }
             }
