@@ -381,11 +381,40 @@ public struct ServiceSpecBuilder: Sendable {
         if service.stdinOpen {
             throw DriverError.unsupported(name, "stdin_open", "use 'berth exec' to talk to a running container")
         }
+        try rejectUnsupportedDeployFields()
         if let platform = service.platform, platform != "linux/\(image.config.architecture)" {
             throw DriverError(
                 "service \(name): platform \(platform) does not match the image (linux/\(image.config.architecture))",
                 hint: "berth runs images of the host's platform only")
         }
+    }
+
+    /// `deploy` fields no part of berth acts on yet: an error, so nobody believes a rollout is
+    /// paced or a reservation is held when it is not. `update_config.order` and
+    /// `failure_action` are honoured by the engine; `restart_policy` condition and
+    /// max_attempts by the supervisor.
+    func rejectUnsupportedDeployFields() throws(DriverError) {
+        guard let deploy = service.deploy else { return }
+        var fields: [String] = []
+        if deploy.reservations != nil { fields.append("deploy.resources.reservations") }
+        if deploy.rollbackConfig != nil { fields.append("deploy.rollback_config") }
+        if let update = deploy.updateConfig {
+            if let parallelism = update.parallelism, parallelism != 1 {
+                fields.append("deploy.update_config.parallelism")
+            }
+            if update.delay != nil { fields.append("deploy.update_config.delay") }
+            if update.monitor != nil { fields.append("deploy.update_config.monitor") }
+            if update.maxFailureRatio != nil { fields.append("deploy.update_config.max_failure_ratio") }
+        }
+        if let policy = deploy.restartPolicy {
+            if policy.delay != nil { fields.append("deploy.restart_policy.delay") }
+            if policy.window != nil { fields.append("deploy.restart_policy.window") }
+        }
+        guard let first = fields.first else { return }
+        throw DriverError.unsupported(
+            name, first,
+            "berth rolls out one replica at a time, restarts with its own backoff and reserves nothing; remove \(fields.joined(separator: ", "))"
+        )
     }
 
     private func readFile(_ path: String) throws -> String {

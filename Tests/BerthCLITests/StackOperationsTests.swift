@@ -76,3 +76,29 @@ extension StackOperationsTests {
         #expect(usage.status == 2)
     }
 }
+
+extension StackOperationsTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aKeyBerthCannotRunIsRefusedBeforeAnythingIsCreated() throws {
+        let fixture = try StackFixture()
+        let compose = """
+            services:
+              web:
+                image: busybox:latest
+                command: ["sleep", "60"]
+                deploy:
+                  resources:
+                    reservations:
+                      memory: 16m
+            """
+        let files = ["-f", try fixture.directory.write("reserve/compose.yaml", compose).path]
+        defer { fixture.cleanUp(["reserve": files]) }
+
+        let up = try fixture.berth(["up"], files + ["-d"])
+        #expect(up.status != 0)
+        #expect(up.stderr.contains("berth does not support 'deploy.resources.reservations' yet"), "\(up.stderr)")
+        #expect(!up.stderr.contains("Created"), "\(up.stderr)")
+        let ps = try fixture.berth(["ps"], files + ["-a", "-q"])
+        #expect(ps.stdout.isEmpty)
+    }
+}

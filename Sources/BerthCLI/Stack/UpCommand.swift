@@ -63,6 +63,7 @@ struct UpCommand: AsyncParsableCommand {
         }
         try PortCheck.check(context.topology, state: await driver.currentState)
         try await driver.checkExternalResources()
+        try await driver.checkServicesSupported()
         try await StackApply.apply(
             plan, driver: driver, timeout: timeout, waitTimeout: waitTimeout, progress: progress)
         if wait && !noStart {
