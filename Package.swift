@@ -88,7 +88,9 @@ let package = Package(
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthStateTests", dependencies: ["BerthState"]),
-        .testTarget(name: "BerthCLITests", dependencies: ["BerthCLI", "BerthNetwork", "BerthSystem"]),
+        .testTarget(
+            name: "BerthCLITests",
+            dependencies: ["BerthCLI", "BerthEngine", "BerthPlan", "BerthNetwork", "BerthSystem"]),
         // Not shipped: throughput/latency numbers for the port proxy and the DNS server.
         .executableTarget(name: "berth-network-bench", dependencies: ["BerthNetwork"], path: "bench/NetworkBench"),
     ]

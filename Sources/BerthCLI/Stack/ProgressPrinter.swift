@@ -3,23 +3,42 @@ import BerthEngine
 import BerthPlan
 import Foundation
 
-/// `--progress`: compose prints one line per finished step when not on a terminal; JSON
-/// lines are for tools.
+/// `--progress`: live lines on a terminal (`tty`), one line per finished step otherwise
+/// (`plain`), JSON lines for tools; `auto` picks `tty` or `plain` by what stderr is.
 enum ProgressFormat: String, ExpressibleByArgument, CaseIterable {
-    case auto, plain, json, quiet
+    case auto, tty, plain, json, quiet
 }
 
-/// Renders engine events as `Container app-web-1  Started  0.3s` lines (or JSON lines).
+/// Renders engine events as live lines, `Container app-web-1  Started  0.3s` lines, or JSON
+/// lines.
 struct ProgressPrinter: Sendable {
-    var format: ProgressFormat
+    let format: ProgressFormat
+    private let live: LiveProgress?
+
+    init(format: ProgressFormat, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let resolved: ProgressFormat
+        if format == .auto {
+            resolved = Terminal.isTerminal(2) && environment["TERM"] != "dumb" ? .tty : .plain
+        } else {
+            resolved = format
+        }
+        self.format = resolved
+        live = resolved == .tty ? LiveProgress(colors: Terminal.colors(fd: 2, environment: environment)) : nil
+    }
 
     func print(_ event: EngineEvent) {
         switch format {
         case .quiet: return
         case .json: Terminal.writeError(event.jsonLine + "\n")
+        case .tty: live?.record(event)
         case .auto, .plain:
             if let line = Self.line(event) { Terminal.writeError(line + "\n") }
         }
+    }
+
+    /// Ends live output (the last state stays on screen).
+    func finish() {
+        live?.finish()
     }
 
     static func line(_ event: EngineEvent) -> String? {

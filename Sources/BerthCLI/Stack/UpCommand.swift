@@ -101,8 +101,10 @@ enum StackApply {
                 log.append(event)
             }
         } catch {
+            printer.finish()
             throw CleanExit.message(error.description)
         }
+        printer.finish()
         await driver.ensureDaemon()
         if !report.failures.isEmpty {
             for failure in report.failures { Terminal.writeError("error: \(failure)\n") }
