@@ -57,11 +57,12 @@ extension StackOperationsTests {
           server:
             image: busybox:latest
             init: true
-            command: ["sleep", "60"]
+            attach: false
+            command: ["sh", "-c", "echo noisy; exec sleep 60"]
         """
 
     @Test(.timeLimit(.minutes(2)))
-    func exitCodeFromStopsTheStackWhenTheJobEndsAndReturnsItsCode() throws {
+    func exitCodeFromStopsTheStackWhenTheJobEndsAndReturnsItsCodeAndAttachFalseIsSilent() throws {
         let fixture = try StackFixture()
         let files = ["-f", try fixture.directory.write("job/compose.yaml", Self.job).path]
         defer { fixture.cleanUp(["job": files]) }
@@ -69,6 +70,7 @@ extension StackOperationsTests {
         let up = try fixture.berth(["up"], files + ["--exit-code-from", "job"])
         #expect(up.status == 3, "\(up.stderr)")
         #expect(up.stdout.contains("job-1    | checking"), "\(up.stdout)")
+        #expect(!up.stdout.contains("noisy"), "attach: false must keep the server's output out")
         let ps = try fixture.berth(["ps"], files + ["-q"])
         #expect(ps.stdout.isEmpty, "still running: \(ps.stdout)")
 

@@ -18,6 +18,9 @@ struct LogStream {
     let tail: Int?
     let timestamps: Bool
     let prefix: Bool
+    /// Services whose output is not printed (compose's `attach: false`); they are still
+    /// watched for exits and stopped on Ctrl-C.
+    var silentServices: Set<String> = []
 
     /// With `driver`, Ctrl-C stops the stack's containers before returning (attached `up`).
     /// With `abortOnExit`, the first container to exit stops the others too, and the result
@@ -40,7 +43,9 @@ struct LogStream {
             var exited: [(service: String, code: Int32)] = []
             for container in containers {
                 let options = LogOptions(tail: first ? tail : nil, since: last[container.name])
-                guard let records = try? runtime.logs(id: container.runtimeID, options: options) else { continue }
+                let records =
+                    silentServices.contains(container.service)
+                    ? [] : (try? runtime.logs(id: container.runtimeID, options: options)) ?? []
                 for record in records where last[container.name].map({ record.time > $0 }) ?? true {
                     var line = record.log.hasSuffix("\n") ? String(record.log.dropLast()) : record.log
                     if timestamps { line = "\(record.time) \(line)" }

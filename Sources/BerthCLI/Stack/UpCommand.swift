@@ -73,10 +73,11 @@ struct UpCommand: AsyncParsableCommand {
         await PortCheck.waitUntilPublished(await driver.currentState)
         if !detach && !wait && !noStart {
             lock = nil
-            let code = try await LogStream(
+            var stream = LogStream(
                 context: context, services: services, follow: true, tail: nil, timestamps: false,
-                prefix: true
-            ).run(
+                prefix: true)
+            stream.silentServices = Set(context.topology.services.filter { !$0.attach }.map(\.name.rawValue))
+            let code = try await stream.run(
                 stopOnInterrupt: driver, abortOnExit: abortOnContainerExit || exitCodeFrom != nil,
                 exitCodeFrom: exitCodeFrom)
             if let code, code != 0 { throw ExitCode(code) }
