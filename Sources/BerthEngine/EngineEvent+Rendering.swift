@@ -2,19 +2,6 @@ import BerthEncoding
 import BerthPlan
 
 extension EngineEvent {
-    /// One plain line (`container demo-web-1: start done (0.3s)`), for logs and non-TTY output.
-    public var line: String {
-        let subject = container.map { "container \($0)" } ?? resource.description
-        let verb = operation == .action ? change.rawValue : operation.rawValue
-        switch state {
-        case .started: return "\(subject): \(verb)…"
-        case .done: return "\(subject): \(verb) done (\(Self.seconds(elapsed)))"
-        case .failed(let message): return "\(subject): \(verb) failed: \(message)"
-        case .skipped(let why): return "\(subject): skipped, \(why)"
-        case .warning(let message): return "\(subject): warning: \(message)"
-        }
-    }
-
     /// One JSON object per line with sorted keys, for `--progress json`.
     public var jsonLine: String {
         var o: [String: String] = [
@@ -44,7 +31,8 @@ extension EngineEvent {
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
-    static func seconds(_ d: Duration) -> String {
+    /// Elapsed time as people read it in progress output (`1.2s`, truncated to tenths).
+    public static func seconds(_ d: Duration) -> String {
         let ms = milliseconds(d)
         return "\(ms / 1000).\(ms % 1000 / 100)s"
     }

@@ -32,6 +32,6 @@ import Testing
     @Test func engineBookkeepingIsNotALine() {
         let action = EngineEvent(resource: web, change: .create, operation: .action, state: .started)
         #expect(LiveProgress.describe(action) == nil)
-        #expect(LiveProgress.format(.milliseconds(1250)) == "1.2s")
+        #expect(EngineEvent.seconds(.milliseconds(1250)) == "1.2s")
     }
 }

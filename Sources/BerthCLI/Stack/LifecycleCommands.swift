@@ -1,5 +1,6 @@
 import ArgumentParser
 import BerthDriver
+import BerthEngine
 import BerthPlan
 import BerthRuntime
 import BerthState
@@ -60,22 +61,18 @@ enum Lifecycle {
             let current = try? context.runtime.state(id: container.runtimeID)
             guard current?.status == .running || current?.status == .restarting else { continue }
             try await driver.stopContainer(container.name, timeout: .seconds(timeout))
-            Terminal.writeError("Container \(container.name)  Stopped  \(seconds(clock.now - began))\n")
+            Terminal.writeError("Container \(container.name)  Stopped  \(EngineEvent.seconds(clock.now - began))\n")
         }
         for container in containers where start {
             let began = clock.now
             let current = try? context.runtime.state(id: container.runtimeID)
             if current?.status == .running || current?.status == .restarting { continue }
             try await driver.startContainer(container.name)
-            Terminal.writeError("Container \(container.name)  Started  \(seconds(clock.now - began))\n")
+            Terminal.writeError("Container \(container.name)  Started  \(EngineEvent.seconds(clock.now - began))\n")
         }
         await driver.ensureDaemon()
     }
 
-    static func seconds(_ d: Duration) -> String {
-        let (s, atto) = d.components
-        return "\(s).\(atto / 100_000_000_000_000_000)s"
-    }
 }
 
 /// `berth scale SERVICE=N…`: `up --no-deps --scale` for just those services.

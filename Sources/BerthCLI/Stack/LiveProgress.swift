@@ -80,17 +80,12 @@ final class LiveProgress: @unchecked Sendable {
                         ? "\u{1B}[31m\(state)\u{1B}[0m" : row.finished != nil ? "\u{1B}[32m\(state)\u{1B}[0m" : state
                 }
                 out +=
-                    "\u{1B}[2K \(row.finished == nil ? "⠿" : "✔") \(row.subject)\(pad)  \(state)  \(Self.format(elapsed))\n"
+                    "\u{1B}[2K \(row.finished == nil ? "⠿" : "✔") \(row.subject)\(pad)  \(state)  \(EngineEvent.seconds(elapsed))\n"
             }
             screen.drawn = screen.rows.count
             return out
         }
         Terminal.writeError(text)
-    }
-
-    static func format(_ d: Duration) -> String {
-        let (s, atto) = d.components
-        return "\(s).\(atto / 100_000_000_000_000_000)s"
     }
 
     /// The subject line and state text of an event, or nil for events that are not a step a

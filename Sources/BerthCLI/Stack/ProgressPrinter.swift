@@ -42,8 +42,7 @@ struct ProgressPrinter: Sendable {
     }
 
     static func line(_ event: EngineEvent) -> String? {
-        let seconds = Double(event.elapsed.components.seconds) + Double(event.elapsed.components.attoseconds) / 1e18
-        let time = String(format: "%.1fs", seconds)
+        let time = EngineEvent.seconds(event.elapsed)
         let subject: String
         if let container = event.container {
             subject = "Container \(container)"
