@@ -50,11 +50,7 @@ enum Lifecycle {
         let lock = try context.lock()
         defer { withExtendedLifetime(lock) {} }
         let driver = try context.driver(images: [:], daemon: true)
-        let state = await driver.currentState
-        let containers = state.containers.filter { services.isEmpty || services.contains($0.service) }
-        if let unknown = services.first(where: { name in !state.containers.contains { $0.service == name } }) {
-            throw CleanExit.message("service \(unknown) has no containers in project \(context.project)")
-        }
+        let containers = try context.containers(of: services)
         let clock = ContinuousClock()
         for container in containers.reversed() where stop {
             let began = clock.now
