@@ -25,24 +25,9 @@ final class RuntimeFixture {
     }
 
     /// Processes whose command line names this root (supervisors, exec helpers).
-    func processes() -> [Int32] {
-        var pids: [Int32] = []
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry), pid != getpid(),
-                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
-            else { continue }
-            if String(decoding: data, as: UTF8.self).contains(root) { pids.append(pid) }
-        }
-        return pids
-    }
+    func processes() -> [Int32] { BerthRoot.processes(mentioning: root) }
 
-    func mounts() -> [String] {
-        guard let data = FileManager.default.contents(atPath: "/proc/self/mountinfo") else { return [] }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ")
-            return fields.count > 4 && fields[4].hasPrefix(root) ? String(fields[4]) : nil
-        }
-    }
+    func mounts() -> [String] { BerthRoot.mounts(under: root) }
 
     func leftovers() -> [String] {
         processes().map { "process \($0)" } + mounts().map { "mount \($0)" }

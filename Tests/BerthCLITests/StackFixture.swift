@@ -35,65 +35,13 @@ final class StackFixture {
             BerthBinary.path, command + ["--root", root] + arguments, in: directory, environment: env, timeout: timeout)
     }
 
+    /// Kept for the tests that call it; the one process runner is `BerthBinary.run(executable:…)`.
     static func run(
         _ path: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String],
         timeout: Duration
     ) throws -> BerthBinary.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("COMPOSE_") { env[key] = nil }
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        // Reap with waitpid directly: Foundation's own child monitoring is not relied on here.
-        let pid = process.processIdentifier
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        var status: Int32 = 0
-        var exited = false
-        var reapedByFoundation = false
-        while clock.now < deadline {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid {
-                exited = true
-                break
-            }
-            if reaped < 0 {
-                // Foundation reaped it first; it knows the status then.
-                if !process.isRunning {
-                    exited = true
-                    reapedByFoundation = true
-                    break
-                }
-            }
-            usleep(10_000)
-        }
-        if !exited {
-            kill(pid, SIGKILL)
-            waitpid(pid, &status, 0)
-            _ = group.wait(timeout: .now() + 5)
-            Issue.record("\(path) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
-            return BerthBinary.Result(status: -1, stdout: "", stderr: "timed out")
-        }
-        _ = group.wait(timeout: .now() + 10)
-        let code =
-            reapedByFoundation
-            ? process.terminationStatus : (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return BerthBinary.Result(
-            status: code, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        try BerthBinary.run(
+            executable: path, arguments, in: directory, environment: environment, timeout: timeout)
     }
 
     /// Everything the root holds in the kernel: bridges and veths from the state records,
@@ -128,25 +76,9 @@ final class StackFixture {
         return names
     }
 
-    func processes() -> [Int32] {
-        var pids: [Int32] = []
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry), pid != getpid(),
-                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
-            else { continue }
-            let text = String(decoding: data, as: UTF8.self)
-            if text.contains(root) { pids.append(pid) }
-        }
-        return pids
-    }
+    func processes() -> [Int32] { BerthRoot.processes(mentioning: root) }
 
-    func mounts() -> [String] {
-        guard let data = FileManager.default.contents(atPath: "/proc/self/mountinfo") else { return [] }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ")
-            return fields.count > 4 && fields[4].hasPrefix(root) ? String(fields[4]) : nil
-        }
-    }
+    func mounts() -> [String] { BerthRoot.mounts(under: root) }
 
     /// `down -v` of every project used, then whatever is still there by force.
     func cleanUp(_ composeArguments: [String: [String]]) {
