@@ -153,14 +153,9 @@ private struct ExtendsTarget {
                     "invalid-extends", "'extends' must be a service name or a mapping, found \(node.kindName)",
                     at: node.location, path: path, hint: "write extends: {service: base, file: common.yaml}"))
         }
-        let known = ["service", "file"]
-        for entry in mapping.entries where !known.contains(entry.key) {
-            throw DiagnosticsError(
-                .error(
-                    "unknown-key", "unknown 'extends' option '\(entry.key)'", at: entry.keyLocation,
-                    path: path.appending(entry.key),
-                    hint: Suggestions.hint(for: entry.key, in: known) ?? "'extends' accepts 'service' and 'file'"))
-        }
+        try mapping.rejectUnknownOptions(
+            known: ["service", "file"], of: "'extends'", at: path,
+            fallbackHint: "'extends' accepts 'service' and 'file'")
         guard let name = mapping["service"]?.string else {
             throw DiagnosticsError(
                 .error(

@@ -163,14 +163,9 @@ extension ProjectLoader {
                         "invalid-env-file", "an 'env_file' entry must be a path or a mapping, found \(item.kindName)",
                         at: item.location, path: itemPath))
             }
-            let known = ["path", "required", "format"]
-            for entry in m.entries where !known.contains(entry.key) {
-                throw DiagnosticsError(
-                    .error(
-                        "unknown-key", "unknown env_file option '\(entry.key)'", at: entry.keyLocation,
-                        path: itemPath.appending(entry.key),
-                        hint: Suggestions.hint(for: entry.key, in: known) ?? "known options: path, required, format"))
-            }
+            try m.rejectUnknownOptions(
+                known: ["path", "required", "format"], of: "env_file", at: itemPath,
+                fallbackHint: "known options: path, required, format")
             guard let text = m["path"]?.string else {
                 throw DiagnosticsError(
                     .error(

@@ -139,6 +139,39 @@ import Testing
         #expect(sorted.map(\.hint) == ["did you mean 'webapp'?", "did you mean 'base.yaml'?"])
     }
 
+    @Test("an unknown extends option is an error at that key, suggesting the close one or listing both")
+    func unknownOption() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write(
+            "compose.yaml",
+            """
+            services:
+              base: {image: x}
+              one:
+                extends: {service: base, fiel: x.yaml}
+              two:
+                extends: {service: base, zzz: 1}
+            """)
+        let stack = Result { try StackLoader.load(f.options()) }
+        guard case .failure(let error as DiagnosticsError) = stack else {
+            Issue.record("expected an error")
+            return
+        }
+        let first = try #require(error.diagnostics.sorted(by: Diagnostic.ordered).first)
+        #expect(
+            first.description == "compose.yaml:4:30: error: services.one.extends.fiel: unknown 'extends' option 'fiel'")
+        #expect(first.code == "unknown-key")
+        #expect(first.hint == "did you mean 'file'?")
+        try f.write("compose.yaml", "services:\n  base: {image: x}\n  two:\n    extends: {service: base, zzz: 1}\n")
+        let other = Result { try StackLoader.load(f.options()) }
+        guard case .failure(let otherError as DiagnosticsError) = other else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(otherError.diagnostics.map(\.hint) == ["'extends' accepts 'service' and 'file'"])
+    }
+
     @Test("!reset in the extending service removes what the base defines")
     func resetAgainstBase() throws {
         let f = try Fixture()

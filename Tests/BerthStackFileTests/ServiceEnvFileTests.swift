@@ -4,6 +4,32 @@ import Testing
 @testable import BerthStackFile
 
 @Suite struct ServiceEnvFileTests {
+    @Test("an unknown env_file option is an error at that key, suggesting the close one or listing all")
+    func unknownOption() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write(
+            "compose.yaml", "services:\n  web:\n    image: x\n    env_file:\n      - {path: a.env, requird: false}\n")
+        let stack = Result { try StackLoader.load(f.options()) }
+        guard case .failure(let error as DiagnosticsError) = stack else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(
+            error.diagnostics.map(\.description) == [
+                "compose.yaml:5:23: error: services.web.env_file[0].requird: unknown env_file option 'requird'"
+            ])
+        #expect(error.diagnostics.map(\.code) == ["unknown-key"])
+        #expect(error.diagnostics.map(\.hint) == ["did you mean 'required'?"])
+        try f.write("compose.yaml", "services:\n  web:\n    image: x\n    env_file:\n      - {path: a.env, zzz: 1}\n")
+        let other = Result { try StackLoader.load(f.options()) }
+        guard case .failure(let otherError as DiagnosticsError) = other else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(otherError.diagnostics.map(\.hint) == ["known options: path, required, format"])
+    }
+
     @Test("env_file values go under environment, the service's own values win, positions point into the file")
     func merged() throws {
         let f = try Fixture()

@@ -7,49 +7,33 @@ import BerthSystem
 /// to the outside. Half-closes are passed on, so request/response protocols that shut down
 /// their sending side (HTTP/1.0 clients, `nc -N`) work.
 public final class TCPProxy: Sendable {
-    public let address: SocketAddressV4
+    public var address: SocketAddressV4 { relay.address }
     public let backends: BackendSet
-    private let listener: Socket
-    private let notifier: EventNotifier
-    private let thread: JoinableThread
+    private let relay: ProxyRelay
 
     /// Binds `listenAddress` (port 0 picks one) and starts relaying. Fails with
     /// `PortUnavailableError` when the port is taken.
     public init(listenOn listenAddress: SocketAddressV4, backends: BackendSet, connectTimeout: Duration = .seconds(2))
         throws
     {
-        let listener = try PortUnavailableError.wrap(listenAddress, .tcp) { () throws(SystemCallError) -> Socket in
-            let socket = try Socket.open(.tcp, nonBlocking: true)
-            do throws(SystemCallError) {
+        relay = try ProxyRelay(
+            .tcp, listenOn: listenAddress,
+            configure: { (socket: Socket) throws(SystemCallError) in
                 try socket.setReuseAddress()
                 try socket.bind(to: listenAddress)
                 try socket.listen(backlog: 1024)
-            } catch {
-                socket.close()
-                throw error
-            }
-            return socket
-        }
-        do {
-            address = try listener.localAddress()
-            notifier = try EventNotifier()
-            let loop = try TCPProxyLoop(
-                listener: listener, notifier: notifier, backends: backends, connectTimeout: connectTimeout)
-            thread = try JoinableThread { loop.run() }
-        } catch {
-            listener.close()
-            throw error
-        }
-        self.listener = listener
+            },
+            makeLoop: { listener, notifier in
+                let loop = try TCPProxyLoop(
+                    listener: listener, notifier: notifier, backends: backends, connectTimeout: connectTimeout)
+                return { loop.run() }
+            })
         self.backends = backends
     }
 
     /// Stops accepting, closes every relayed connection, and waits for the relay thread.
     public func stop() {
-        notifier.signal()
-        thread.join()
-        listener.close()
-        notifier.close()
+        relay.stop()
     }
 }
 

@@ -6,46 +6,28 @@ import BerthSystem
 /// traffic, or when the backend refuses (ICMP port unreachable), so the client's next
 /// datagram picks another backend.
 public final class UDPProxy: Sendable {
-    public let address: SocketAddressV4
+    public var address: SocketAddressV4 { relay.address }
     public let backends: BackendSet
-    private let listener: Socket
-    private let notifier: EventNotifier
-    private let thread: JoinableThread
+    private let relay: ProxyRelay
 
     public init(
         listenOn listenAddress: SocketAddressV4, backends: BackendSet, idleTimeout: Duration = .seconds(30),
         maximumSessions: Int = 1024
     ) throws {
-        let listener = try PortUnavailableError.wrap(listenAddress, .udp) { () throws(SystemCallError) -> Socket in
-            let socket = try Socket.open(.udp, nonBlocking: true)
-            do throws(SystemCallError) {
-                try socket.bind(to: listenAddress)
-            } catch {
-                socket.close()
-                throw error
-            }
-            return socket
-        }
-        do {
-            address = try listener.localAddress()
-            notifier = try EventNotifier()
-            let loop = try UDPProxyLoop(
-                listener: listener, notifier: notifier, backends: backends, idleTimeout: idleTimeout,
-                maximumSessions: maximumSessions)
-            thread = try JoinableThread { loop.run() }
-        } catch {
-            listener.close()
-            throw error
-        }
-        self.listener = listener
+        relay = try ProxyRelay(
+            .udp, listenOn: listenAddress,
+            configure: { (socket: Socket) throws(SystemCallError) in try socket.bind(to: listenAddress) },
+            makeLoop: { listener, notifier in
+                let loop = try UDPProxyLoop(
+                    listener: listener, notifier: notifier, backends: backends, idleTimeout: idleTimeout,
+                    maximumSessions: maximumSessions)
+                return { loop.run() }
+            })
         self.backends = backends
     }
 
     public func stop() {
-        notifier.signal()
-        thread.join()
-        listener.close()
-        notifier.close()
+        relay.stop()
     }
 }
 
