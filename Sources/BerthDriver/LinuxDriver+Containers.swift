@@ -31,15 +31,20 @@ extension LinuxDriver {
         let isolated = service.networkMode == NamespaceMode.none
         let networkKeys = hostNetwork || isolated ? [] : service.networks.keys.sorted()
         let networkNames = Dictionary(uniqueKeysWithValues: topology.networks.map { ($0.key, $0.name) })
+        // Addresses on a shared network are picked against every project's records; the
+        // host networks' lock keeps two projects' `up` from picking the same one. Taking it
+        // may wait on another project, so it is taken off the actor.
+        let joinsShared = networkKeys.contains { key in topology.networks.first { $0.key == key }?.external == true }
+        let root = paths.root
+        var sharedLock =
+            joinsShared ? try await offCooperativePool { try HostNetworkStore(root: root).takeLock() } : nil
+        defer { sharedLock?.close() }
+        // From here to the record's first save nothing awaits: the addresses picked and the
+        // record claiming them land together, so concurrent creates never pick the same one.
         var attachments: [AttachmentRecord] = []
         var endpoints: [ServiceSpecBuilder.NetworkEndpoint] = []
         var bridges: [String: (bridge: String, subnet: IPv4Subnet)] = [:]
         let hostLinks = try RouteNetlink()
-        // Addresses on a shared network are picked against every project's records; the
-        // host networks' lock keeps two projects' `up` from picking the same one.
-        let joinsShared = networkKeys.contains { key in topology.networks.first { $0.key == key }?.external == true }
-        var sharedLock = joinsShared ? try HostNetworkStore(root: paths.root).takeLock() : nil
-        defer { sharedLock?.close() }
         for key in networkKeys {
             guard let networkName = networkNames[key] else {
                 throw DriverError("service \(service.name): network \(key) does not exist; create it first")
@@ -107,35 +112,21 @@ extension LinuxDriver {
         sharedLock?.close()
         sharedLock = nil
 
-        for directory in builder.volumeDirectories {
-            try VolumeSeeder.prepare(directory.path, target: directory.target, seed: directory.seed, image: image)
-        }
-        var wiring: [(bridge: BridgeNetwork, hostInterface: String, address: IPv4Address)] = []
+        var wiring: [ContainerProvisioner.Wire] = []
         for (attachment, endpoint) in zip(attachments, endpoints) {
             guard let joined = bridges[endpoint.network] else { continue }
             wiring.append(
-                (
-                    BridgeNetwork(bridgeName: joined.bridge, subnet: joined.subnet, gateway: endpoint.gateway),
-                    attachment.hostInterface, endpoint.address
-                ))
+                ContainerProvisioner.Wire(
+                    bridge: BridgeNetwork(bridgeName: joined.bridge, subnet: joined.subnet, gateway: endpoint.gateway),
+                    hostInterface: attachment.hostInterface, address: endpoint.address))
         }
-        if let netnsPath {
-            try NamespaceFile.create(at: netnsPath) { namespace in
-                let netlink = try RouteNetlink()
-                for (index, wire) in wiring.enumerated() {
-                    try wire.bridge.attach(
-                        namespace, hostInterface: wire.hostInterface, containerInterface: "eth\(index)",
-                        address: wire.address, using: netlink)
-                }
-            }
-        }
-        do {
-            try runtime.create(id: name, spec: runtimeSpec)
-        } catch {
-            throw DriverError("container \(name): \(error)")
-        }
-        try? Data(image.manifestDigest.description.utf8).write(
-            to: URL(fileURLWithPath: "\(paths.root)/containers/\(name)/image"))
+        let request = ContainerProvisioner.Request(
+            name: name, spec: runtimeSpec, image: image,
+            volumeDirectories: builder.volumeDirectories.map {
+                ContainerProvisioner.VolumeDirectory(path: $0.path, target: $0.target, seed: $0.seed)
+            }, networkNamespace: netnsPath, wiring: wiring)
+        let provisioner = self.provisioner
+        try await offCooperativePool { try provisioner.provision(request) }
         if let i = state.containers.firstIndex(where: { $0.name == name }) { state.containers[i].phase = .created }
         try save()
     }
@@ -167,53 +158,38 @@ extension LinuxDriver {
     }
 
     public func startContainer(_ name: String) async throws {
-        do {
-            try runtime.start(id: runtimeID(of: name))
-        } catch {
-            throw DriverError("container \(name): \(error)")
-        }
-        refreshDaemon()
+        let id = runtimeID(of: name)
+        let provisioner = self.provisioner
+        try await offCooperativePool { try provisioner.start(name, id: id) }
+        await refreshDaemon()
     }
 
     public func stopContainer(_ name: String, timeout: Swift.Duration) async throws {
         let (seconds, atto) = timeout.components
         let grace = seconds * 1000 + atto / 1_000_000_000_000_000
-        do {
-            try runtime.stop(id: runtimeID(of: name), graceMilliseconds: grace)
-        } catch RuntimeError.notFound {
-            return
-        } catch {
-            throw DriverError("container \(name): \(error)")
-        }
-        refreshDaemon()
+        let id = runtimeID(of: name)
+        let provisioner = self.provisioner
+        try await offCooperativePool { try provisioner.stop(name, id: id, graceMilliseconds: grace) }
+        await refreshDaemon()
     }
 
     public func removeContainer(_ name: String) async throws {
         let index = state.containers.firstIndex { $0.name == name }
         let id = index.map { state.containers[$0].runtimeID } ?? name
+        let details = index.flatMap { state.containers[$0].details }
         if let index {
             state.containers[index].phase = .removing
             try save()
         }
-        do {
-            try runtime.remove(id: id, force: true)
-        } catch RuntimeError.notFound {
-        } catch {
-            throw DriverError("container \(name): \(error)")
+        let interfaces = (details?.attachments ?? []).map(\.hostInterface)
+        let netns = details?.networkNamespace ?? paths.networkNamespace(container: name)
+        let provisioner = self.provisioner
+        try await offCooperativePool {
+            try provisioner.tearDown(name, id: id, hostInterfaces: interfaces, networkNamespace: netns)
         }
-        let netlink = try RouteNetlink()
-        let details = index.flatMap { state.containers[$0].details }
-        for attachment in details?.attachments ?? [] {
-            if try netlink.linkIfPresent(named: attachment.hostInterface) != nil {
-                try netlink.deleteLink(attachment.hostInterface)
-            }
-        }
-        try NamespaceFile.remove(at: details?.networkNamespace ?? paths.networkNamespace(container: name))
-        let anonymous = paths.anonymousVolumes(container: name)
-        if FileManager.default.fileExists(atPath: anonymous) { try FileManager.default.removeItem(atPath: anonymous) }
         state.containers.removeAll { $0.name == name }
         try save()
-        refreshDaemon()
+        await refreshDaemon()
     }
 
     public func waitUntil(
@@ -222,6 +198,15 @@ extension LinuxDriver {
         let id = runtimeID(of: container)
         let hasHealthcheck = state.containers.first { $0.name == container }?.details?.hasHealthcheck ?? false
         if condition == .healthy && !hasHealthcheck { return .noHealthcheck }
+        return try await Self.poll(condition, container: container, id: id, runtime: runtime, deadline: deadline)
+    }
+
+    /// The wait's loop, off the actor: it only reads the container's state file, so other
+    /// containers' steps go on meanwhile.
+    private static func poll(
+        _ condition: WaitCondition, container: String, id: String, runtime: Runtime,
+        deadline: ContinuousClock.Instant
+    ) async throws -> WaitOutcome {
         let clock = ContinuousClock()
         while true {
             let current: BerthRuntime.ContainerState
@@ -243,8 +228,7 @@ extension LinuxDriver {
                         return .unhealthy(
                             lastOutput: text.reversed().drop { $0.isEmpty }.reversed().joined(separator: "\n"))
                     }
-                    return .unhealthy(
-                        lastOutput: await recentLogs(container: container, lines: 5).joined(separator: "\n"))
+                    return .unhealthy(lastOutput: logLines(runtime: runtime, id: id, lines: 5).joined(separator: "\n"))
                 }
             case .completedSuccessfully:
                 if current.status == .exited {

@@ -12,8 +12,10 @@ import Foundation
 /// runtime for containers, each container in a persistent network namespace wired to its
 /// networks before it starts. Every kernel object is recorded as `creating` before it is
 /// made and `created` after, so a run killed anywhere leaves a record the next run finishes
-/// or undoes. One actor per command: steps the engine runs in parallel still update the
-/// project record one at a time.
+/// or undoes. One actor per command, guarding only the project record: every step that
+/// blocks (netlink, mounts, spawning and stopping processes) runs on its own thread while the
+/// actor is free, so the steps the engine runs in parallel overlap, and the record is still
+/// updated one change at a time.
 public actor LinuxDriver: RuntimeDriver {
     public let project: String
     let paths: DriverPaths
@@ -26,6 +28,9 @@ public actor LinuxDriver: RuntimeDriver {
     /// (read-only commands).
     let daemonExecutable: String?
     var state: ProjectState
+    let provisioner: ContainerProvisioner
+    /// A network daemon being started; concurrent steps wait for it instead of starting another.
+    var daemonStart: Task<Int32?, Never>?
 
     public init(
         root: String, project: String, topology: Topology?, images: [String: StoredImage] = [:],
@@ -36,6 +41,7 @@ public actor LinuxDriver: RuntimeDriver {
         self.topology = topology
         self.images = images
         self.runtime = Runtime(root: root)
+        self.provisioner = ContainerProvisioner(paths: DriverPaths(root: root), runtime: runtime)
         self.store = StateStore(root: root)
         self.daemonExecutable = daemonExecutable
         var state = try store.load(project: project) ?? ProjectState(name: project)
@@ -123,7 +129,7 @@ public actor LinuxDriver: RuntimeDriver {
                 gateway: addressing.gateway.description, external: false, phase: .creating,
                 definition: spec.definition.fields.map(DefinitionField.init)))
         try save()
-        try bridge.create(using: netlink)
+        try await offCooperativePool { try bridge.create(using: RouteNetlink()) }
         setPhase(network: spec.name, .created)
         try save()
     }
@@ -132,12 +138,14 @@ public actor LinuxDriver: RuntimeDriver {
         guard let index = state.networks.firstIndex(where: { $0.name == name }) else { return }
         state.networks[index].phase = .removing
         try save()
-        let netlink = try RouteNetlink()
         let bridge = state.networks[index].bridge
-        if try netlink.linkIfPresent(named: bridge) != nil { try netlink.deleteLink(bridge) }
+        try await offCooperativePool {
+            let netlink = try RouteNetlink()
+            if try netlink.linkIfPresent(named: bridge) != nil { try netlink.deleteLink(bridge) }
+        }
         state.networks.removeAll { $0.name == name }
         try save()
-        refreshDaemon()
+        await refreshDaemon()
     }
 
     private func setPhase(network name: String, _ phase: Phase) {
@@ -176,7 +184,11 @@ public actor LinuxDriver: RuntimeDriver {
         state.volumes[index].phase = .removing
         try save()
         let directory = paths.volume(name)
-        if FileManager.default.fileExists(atPath: directory) { try FileManager.default.removeItem(atPath: directory) }
+        try await offCooperativePool {
+            if FileManager.default.fileExists(atPath: directory) {
+                try FileManager.default.removeItem(atPath: directory)
+            }
+        }
         state.volumes.removeAll { $0.name == name }
         try save()
     }
@@ -185,48 +197,18 @@ public actor LinuxDriver: RuntimeDriver {
 
     public func recentLogs(container: String, lines: Int) async -> [String] {
         let id = runtimeID(of: container)
+        let runtime = self.runtime
+        return (try? await offCooperativePool { Self.logLines(runtime: runtime, id: id, lines: lines) }) ?? []
+    }
+
+    /// The last `lines` lines of the container's log, without their line feeds.
+    static func logLines(runtime: Runtime, id: String, lines: Int) -> [String] {
         guard let records = try? runtime.logs(id: id, options: LogOptions(tail: lines)) else { return [] }
         return records.map { $0.log.hasSuffix("\n") ? String($0.log.dropLast()) : $0.log }
     }
 
     func runtimeID(of container: String) -> String {
         state.containers.first { $0.name == container }?.runtimeID ?? container
-    }
-
-    // MARK: network daemon
-
-    /// Makes the project's network daemon pick up the change: a SIGHUP if it runs, a new
-    /// daemon if it died (or never ran) while the project has containers.
-    func refreshDaemon() {
-        guard let daemonExecutable else { return }
-        defer { SharedNetworkPeers(root: paths.root, project: project).nudge() }
-        let control = NetworkDaemonControl(root: paths.root, project: project)
-        if state.containers.isEmpty && state.networks.isEmpty {
-            if let pid = state.networkDaemonPid { control.stop(pid: pid) }
-            control.removeFiles()
-            state.networkDaemonPid = nil
-            try? save()
-            return
-        }
-        if let pid = state.networkDaemonPid, control.isRunning(pid: pid) {
-            control.reload(pid: pid)
-            return
-        }
-        do {
-            state.networkDaemonPid = try control.start(executable: daemonExecutable)
-            try save()
-        } catch {
-            FileHandle.standardError.write(Data("warning: cannot start berth's network daemon: \(error)\n".utf8))
-        }
-    }
-
-    /// Called once at the end of a command that changed the project: the daemon runs and
-    /// serves what the project record says before the command returns.
-    public func ensureDaemon() {
-        refreshDaemon()
-        if let pid = state.networkDaemonPid {
-            NetworkDaemonControl(root: paths.root, project: project).synchronize(pid: pid)
-        }
     }
 }
 

@@ -55,3 +55,19 @@ public final class JoinableThread: @unchecked Sendable {
         pthread_join(thread, nil)
     }
 }
+
+/// Runs blocking `body` (a syscall that waits: a process exit, a pipe, a netlink round
+/// trip) on a new detached OS thread and suspends the caller until it returns. The caller's
+/// actor and Swift's cooperative pool stay free meanwhile, so many such waits overlap
+/// instead of queueing behind one another.
+public func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let work = ThreadWork { continuation.resume(with: Result { try body() }) }
+        do {
+            let thread = try startThread(work)
+            pthread_detach(thread)
+        } catch {
+            continuation.resume(throwing: error)
+        }
+    }
+}
