@@ -58,7 +58,7 @@ struct ActionRunner: Sendable {
         case (.noop, _):
             return
         case (.remove, _), (.scaleDown, _):
-            for replica in action.replicas { try await stopAndRemove(action, replica.container) }
+            try await stopAndRemoveTogether(action, action.replicas.map(\.container))
         case (.create, _), (.scaleUp, _):
             try await waitForDependencies(action)
             for replica in action.replicas { try await createAndStart(action, replica) }
@@ -72,7 +72,7 @@ struct ActionRunner: Sendable {
                 try await startContainer(action, replica.container)
             }
         case (.recreate, .teardown):
-            for replica in action.replicas { try await stopAndRemove(action, replica.previous ?? replica.container) }
+            try await stopAndRemoveTogether(action, action.replicas.map { $0.previous ?? $0.container })
         case (.recreate, .bringUp):
             try await waitForDependencies(action)
             for replica in action.replicas { try await createAndStart(action, replica) }
@@ -217,6 +217,30 @@ struct ActionRunner: Sendable {
     private func stopAndRemove(_ action: Action, _ name: String) async throws(ActionFailure) {
         try await stopContainer(action, name)
         try await step(action, container: name, operation: .remove) { try await driver.removeContainer(name) }
+    }
+
+    /// Stops and removes every container at once, so their grace periods overlap; the first
+    /// failure (in the given order) is the action's.
+    private func stopAndRemoveTogether(_ action: Action, _ names: [String]) async throws(ActionFailure) {
+        if names.count == 1 { return try await stopAndRemove(action, names[0]) }
+        let failures = await withTaskGroup(of: (Int, ActionFailure?).self) { group in
+            for (position, name) in names.enumerated() {
+                group.addTask {
+                    do throws(ActionFailure) {
+                        try await stopAndRemove(action, name)
+                        return (position, nil)
+                    } catch {
+                        return (position, error)
+                    }
+                }
+            }
+            var failures: [(Int, ActionFailure)] = []
+            for await (position, failure) in group {
+                if let failure { failures.append((position, failure)) }
+            }
+            return failures
+        }
+        if let first = failures.min(by: { $0.0 < $1.0 }) { throw first.1 }
     }
 
     private func wait(_ action: Action, _ condition: WaitCondition, on container: String) async throws(ActionFailure)

@@ -53,11 +53,24 @@ public struct Engine: Sendable {
         var failures: [ActionFailure] = []
         var nodeFailed = [Bool](repeating: false, count: nodes.count)
 
+        // Teardowns (stopping and removing containers) mostly wait out grace periods: they
+        // all run at once, so the grace periods overlap, and do not count against the limit.
+        let isTeardown = nodes.map { node in
+            let action = plan.actions[node.action]
+            guard action.resource.kind == .service else { return false }
+            return action.change == .remove || action.change == .scaleDown
+                || (action.change == .recreate && node.part == .teardown)
+        }
         await withTaskGroup(of: (Int, ActionFailure?).self) { group in
             var running = 0
             func launch(_ group: inout TaskGroup<(Int, ActionFailure?)>) {
                 ready.sort(by: >)  // lowest index (plan order) last, for popLast
-                while running < options.maxConcurrency, let index = ready.popLast() {
+                var deferred: [Int] = []
+                while let index = ready.popLast() {
+                    if !isTeardown[index] && running >= options.maxConcurrency {
+                        deferred.append(index)
+                        continue
+                    }
                     let node = nodes[index]
                     let unavailable = Set(
                         (failedActions.union(skippedActions)).compactMap { i -> String? in
@@ -67,7 +80,7 @@ public struct Engine: Sendable {
                     let runner = ActionRunner(
                         driver: driver, options: options, plan: plan, onEvent: onEvent,
                         unavailableServices: unavailable)
-                    running += 1
+                    if !isTeardown[index] { running += 1 }
                     group.addTask {
                         do throws(ActionFailure) {
                             try await runner.run(actionIndex: node.action, part: node.part)
@@ -77,10 +90,11 @@ public struct Engine: Sendable {
                         }
                     }
                 }
+                ready = deferred
             }
             launch(&group)
             while let (index, failure) = await group.next() {
-                running -= 1
+                if !isTeardown[index] { running -= 1 }
                 let action = nodes[index].action
                 if let failure {
                     failures.append(failure)

@@ -56,7 +56,8 @@ public actor SimulatedRuntime: RuntimeDriver {
     private var log: [String] = []
     private var inFlight = 0
     private var peak = 0
-    private var createGate: (count: Int, waiters: [CheckedContinuation<Void, Never>])?
+    /// Steps held back until enough of them are in progress at once (`holdCreates`, `holdStops`).
+    private var gates: [String: (count: Int, waiters: [CheckedContinuation<Void, Never>])] = [:]
 
     /// Starts from `seed` (the real observed state, for a dry run) with `rules` for how
     /// new containers behave; unmatched containers are `.healthy`.
@@ -85,17 +86,36 @@ public actor SimulatedRuntime: RuntimeDriver {
     /// lets all through for good), so a test can prove creates really overlap. Opens anyway
     /// after `timeout`, so a serial engine fails the test instead of hanging it.
     public func holdCreates(until count: Int, timeout: Duration = .seconds(5)) {
-        createGate = (count, [])
+        hold("create", until: count, timeout: timeout)
+    }
+
+    /// Holds every `stopContainer` the same way, so a test can prove stops overlap.
+    public func holdStops(until count: Int, timeout: Duration = .seconds(5)) {
+        hold("stop", until: count, timeout: timeout)
+    }
+
+    private func hold(_ step: String, until count: Int, timeout: Duration) {
+        gates[step] = (count, [])
         Task {
             try? await Task.sleep(for: timeout)
-            self.openCreateGate()
+            self.openGate(step)
         }
     }
 
-    private func openCreateGate() {
-        guard let gate = createGate else { return }
-        createGate = nil
+    private func openGate(_ step: String) {
+        guard let gate = gates[step] else { return }
+        gates[step] = nil
         for waiter in gate.waiters { waiter.resume() }
+    }
+
+    /// Waits at `step`'s gate, if one is set, until enough steps are in progress.
+    private func pass(_ step: String) async {
+        guard let gate = gates[step] else { return }
+        if inFlight >= gate.count {
+            openGate(step)
+        } else {
+            await withCheckedContinuation { gates[step]?.waiters.append($0) }
+        }
     }
 
     // MARK: RuntimeDriver
@@ -130,13 +150,7 @@ public actor SimulatedRuntime: RuntimeDriver {
     public func createContainer(_ spec: ContainerSpec) async throws {
         begin("create \(spec.name)")
         defer { end() }
-        if let gate = createGate {
-            if inFlight >= gate.count {
-                openCreateGate()
-            } else {
-                await withCheckedContinuation { createGate?.waiters.append($0) }
-            }
-        }
+        await pass("create")
         guard containers[spec.name] == nil else { throw SimulatedError("container \(spec.name) already exists") }
         for network in spec.service.networks where networks[network] == nil {
             throw SimulatedError("network \(network) does not exist")
@@ -190,6 +204,7 @@ public actor SimulatedRuntime: RuntimeDriver {
     public func stopContainer(_ name: String, timeout: Duration) async throws {
         begin("stop \(name)")
         defer { end() }
+        await pass("stop")
         guard var c = containers[name] else { return }
         if c.observed.state == .running || c.observed.state == .paused {
             c.observed.state = .stopped
