@@ -3,6 +3,10 @@
 /// berth *meant* to create and from which definition, so the planner can explain a
 /// recreate field by field and the next run can finish or undo a step that was killed.
 public struct ProjectState: Codable, Sendable, Equatable {
+    /// The record's layout, written as `version` next to the fields: a berth that finds
+    /// another version refuses the file instead of misreading it.
+    public static let schemaVersion = 1
+
     public var name: String
     public var projectDirectory: String
     public var files: [String]

@@ -1,3 +1,4 @@
+import BerthEncoding
 import BerthSystem
 import Foundation
 
@@ -22,8 +23,22 @@ public struct StateStore: Sendable {
     public func load(project: String) throws -> ProjectState? {
         let path = "\(directory(for: project))/state.json"
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let document: JSONValue
         do {
-            return try JSONDecoder().decode(ProjectState.self, from: data)
+            document = try JSONValue.parse(Array(data))
+        } catch {
+            throw StateError.corrupt(path: path, reason: "\(error)")
+        }
+        // Records written before the version field are version 1.
+        let version = document["version"] ?? .integer(1)
+        guard version == .integer(Int64(ProjectState.schemaVersion)) else {
+            throw StateError.corrupt(
+                path: path,
+                reason: "its schema version \(version.serialized) is not version \(ProjectState.schemaVersion), "
+                    + "the one this berth reads; a newer berth wrote it?")
+        }
+        do {
+            return try JSONCoding.decode(ProjectState.self, from: document)
         } catch {
             throw StateError.corrupt(path: path, reason: "\(error)")
         }
@@ -38,9 +53,12 @@ public struct StateStore: Sendable {
             if unlink(path) != 0, errno != ENOENT { throw SystemCallError("unlink", "\"\(path)\"") }
             return
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(path, Array(try encoder.encode(state)))
+        // berth's own encoder, compact: this runs at every step of `up` and `down`.
+        guard case .object(var members) = try JSONCoding.encode(state) else {
+            throw StateError.corrupt(path: path, reason: "the project record did not encode as a JSON object")
+        }
+        members["version"] = .integer(Int64(ProjectState.schemaVersion))
+        try AtomicFile.write(path, JSONValue.object(members).serialized)
     }
 
     /// Projects that have a state record, sorted.
