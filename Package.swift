@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(name: "BerthModel", dependencies: ["BerthDiagnostics", "BerthStackFile", "BerthEncoding"]),
         .target(name: "BerthPlan", dependencies: ["BerthModel", "BerthEncoding"]),
-        .target(name: "BerthEngine", dependencies: ["BerthPlan", "BerthEncoding"]),
+        .target(name: "BerthEngine", dependencies: ["BerthPlan", "BerthModel", "BerthEncoding"]),
 
         // Linux side: syscalls, images, runtime.
         .target(name: "BerthSystem", dependencies: ["CBerthShims"]),
@@ -51,7 +51,7 @@ let package = Package(
             dependencies: ["BerthSystem", "BerthEncoding", "CSeccomp", "CCap"]
         ),
         .target(name: "BerthNetwork", dependencies: ["BerthSystem"]),
-        .target(name: "BerthState", dependencies: ["BerthSystem"]),
+        .target(name: "BerthState", dependencies: ["BerthSystem", "BerthEncoding"]),
         // Binds the pure stages to the Linux side: compose service → container spec, the real
         // RuntimeDriver, and the per-project DNS / port-proxy daemon.
         .target(
@@ -88,6 +88,9 @@ let package = Package(
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthStateTests", dependencies: ["BerthState"]),
+        .testTarget(
+            name: "BerthDriverTests",
+            dependencies: ["BerthDriver", "BerthModel", "BerthStackFile", "BerthImage", "BerthRuntime"]),
         .testTarget(
             name: "BerthCLITests",
             dependencies: ["BerthCLI", "BerthEngine", "BerthPlan", "BerthNetwork", "BerthSystem"]),

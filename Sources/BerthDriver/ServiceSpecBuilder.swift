@@ -95,14 +95,17 @@ public struct ServiceSpecBuilder: Sendable {
 
     // MARK: process
 
-    /// docker's merge: a service entrypoint drops the image's CMD unless the service gives a
-    /// command; a service command alone runs after the image's entrypoint.
+    /// docker's merge (moby's config merge, which compose relies on): a service entrypoint
+    /// drops the image's CMD unless the service gives a command; a service command alone runs
+    /// after the image's entrypoint. An empty list counts as unset for the command, while an
+    /// empty entrypoint clears the image's and still runs the image's CMD.
     func arguments() throws(DriverError) -> [String] {
         let argv: [String]
-        if let entrypoint = service.entrypoint {
+        if let entrypoint = service.entrypoint, !entrypoint.isEmpty {
             argv = entrypoint + (service.command ?? [])
         } else {
-            argv = (image.config.entrypoint ?? []) + (service.command ?? image.config.command ?? [])
+            let command = service.command.flatMap { $0.isEmpty ? nil : $0 } ?? image.config.command ?? []
+            argv = (service.entrypoint == nil ? image.config.entrypoint ?? [] : []) + command
         }
         guard !argv.isEmpty else {
             throw DriverError(
