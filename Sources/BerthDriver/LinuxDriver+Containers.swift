@@ -11,9 +11,12 @@ import Foundation
 extension LinuxDriver {
     public func createContainer(_ spec: BerthEngine.ContainerSpec) async throws {
         let name = spec.name
-        guard let topology, let service = topology.service(named: spec.service.name) else {
-            throw DriverError("service \(spec.service.name) is not in the stack files; cannot create \(name)")
+        guard let template = spec.service.template else {
+            throw DriverError(
+                "service \(spec.service.name): the plan carries no container template; cannot create \(name)",
+                hint: "plan again from the stack files")
         }
+        let service = template.service
         guard let reference = service.image, let image = images[reference] else {
             throw DriverError(
                 "service \(spec.service.name): image \(service.image ?? "(none)") is not in berth's image store",
@@ -30,11 +33,11 @@ extension LinuxDriver {
         let hostNetwork = service.networkMode == .host
         let isolated = service.networkMode == NamespaceMode.none
         let networkKeys = hostNetwork || isolated ? [] : service.networks.keys.sorted()
-        let networkNames = Dictionary(uniqueKeysWithValues: topology.networks.map { ($0.key, $0.name) })
+        let networkNames = template.networks.mapValues(\.name)
         // Addresses on a shared network are picked against every project's records; the
         // host networks' lock keeps two projects' `up` from picking the same one. Taking it
         // may wait on another project, so it is taken off the actor.
-        let joinsShared = networkKeys.contains { key in topology.networks.first { $0.key == key }?.external == true }
+        let joinsShared = networkKeys.contains { template.networks[$0]?.external == true }
         let root = paths.root
         var sharedLock =
             joinsShared ? try await offCooperativePool { try HostNetworkStore(root: root).takeLock() } : nil
@@ -49,7 +52,9 @@ extension LinuxDriver {
             guard let networkName = networkNames[key] else {
                 throw DriverError("service \(service.name): network \(key) does not exist; create it first")
             }
-            let joined = try joinableNetwork(key: key, name: networkName, service: service.name.rawValue)
+            let joined = try joinableNetwork(
+                key: key, name: networkName, external: template.networks[key]?.external == true,
+                service: service.name.rawValue)
             bridges[networkName] = (joined.bridge, joined.subnet)
             var addressing = try NetworkAddressing(subnet: joined.subnet, gateway: joined.gateway, inUse: [])
             for other in joined.external ? allContainers() : state.containers {
@@ -84,7 +89,7 @@ extension LinuxDriver {
             endpoints.append(.init(network: networkName, address: address, gateway: joined.gateway, aliases: aliases))
         }
         let ports = try publishedPorts(of: service)
-        let volumeNames = Dictionary(uniqueKeysWithValues: topology.volumes.map { ($0.key, $0.name) })
+        let volumeNames = template.volumes.mapValues(\.name)
         var volumePaths: [String: String] = [:]
         for (key, volumeName) in volumeNames {
             volumePaths[key] =
@@ -161,7 +166,8 @@ extension LinuxDriver {
         let id = runtimeID(of: name)
         let provisioner = self.provisioner
         try await offCooperativePool { try provisioner.start(name, id: id) }
-        await refreshDaemon()
+        servingChanged = true
+        await daemonShouldServeNewContainer()
     }
 
     public func stopContainer(_ name: String, timeout: Swift.Duration) async throws {
@@ -170,7 +176,7 @@ extension LinuxDriver {
         let id = runtimeID(of: name)
         let provisioner = self.provisioner
         try await offCooperativePool { try provisioner.stop(name, id: id, graceMilliseconds: grace) }
-        await refreshDaemon()
+        servingChanged = true
     }
 
     public func removeContainer(_ name: String) async throws {
@@ -189,7 +195,6 @@ extension LinuxDriver {
         }
         state.containers.removeAll { $0.name == name }
         try save()
-        await refreshDaemon()
     }
 
     public func waitUntil(

@@ -2,9 +2,37 @@ import BerthSystem
 import Foundation
 
 /// Supervision of the project's network daemon: started when the project first has
-/// something to serve, signalled when it changes, stopped when it is empty. Starting and
-/// stopping wait on processes, so they run off the actor.
+/// something to serve, stopped when it is empty. Starting and stopping wait on processes, so
+/// they run off the actor. The daemon re-reads the whole project on each signal, so a
+/// command tells it once at its end (`ensureDaemon`), and in between only when containers
+/// start, a burst of starts folded into one signal: their names are served while the rest of
+/// the stack comes up. Stops and removals wait for the end (or the daemon's own pass).
 extension LinuxDriver {
+    /// How long a signal for a started container waits for more starts to fold in.
+    static let daemonSignalDelay = Duration.milliseconds(20)
+
+    /// Signals the daemon (starting it when needed) shortly after a container started.
+    func daemonShouldServeNewContainer() async {
+        guard daemonExecutable != nil else { return }
+        if state.networkDaemonPid == nil || daemonStart != nil {
+            // No daemon yet: start it now, the first container's names are needed at once.
+            await refreshDaemon()
+            return
+        }
+        guard !daemonSignalPending else { return }
+        daemonSignalPending = true
+        Task {
+            try? await Task.sleep(for: Self.daemonSignalDelay)
+            await self.sendPendingDaemonSignal()
+        }
+    }
+
+    private func sendPendingDaemonSignal() async {
+        guard daemonSignalPending else { return }
+        daemonSignalPending = false
+        await refreshDaemon()
+    }
+
     /// Makes the project's network daemon pick up the change: a SIGHUP if it runs, a new
     /// daemon if it died (or never ran) while the project has containers.
     func refreshDaemon() async {
@@ -48,10 +76,20 @@ extension LinuxDriver {
 
     /// Called once at the end of a command that changed the project: the daemon runs and
     /// serves what the project record says before the command returns.
+    /// A running daemon is left alone when this command changed nothing (a no-op `up`).
     public func ensureDaemon() async {
+        guard daemonExecutable != nil else { return }
+        daemonSignalPending = false  // the synchronisation below covers it
+        let control = NetworkDaemonControl(root: paths.root, project: project)
+        let serving = !(state.containers.isEmpty && state.networks.isEmpty)
+        if serving, let pid = state.networkDaemonPid, control.isRunning(pid: pid) {
+            guard servingChanged else { return }
+            _ = try? await offCooperativePool { control.synchronize(pid: pid) }
+            SharedNetworkPeers(root: paths.root, project: project).nudge()
+            return
+        }
         await refreshDaemon()
         if let pid = state.networkDaemonPid {
-            let control = NetworkDaemonControl(root: paths.root, project: project)
             _ = try? await offCooperativePool { control.synchronize(pid: pid) }
         }
     }

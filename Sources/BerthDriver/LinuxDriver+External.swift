@@ -15,8 +15,8 @@ extension LinuxDriver {
 
     /// The bridge a container of `service` joins for network `key`: the project's own
     /// network, or the host network an external one names.
-    func joinableNetwork(key: String, name: String, service: String) throws -> JoinableNetwork {
-        if topology?.networks.first(where: { $0.key == key })?.external == true {
+    func joinableNetwork(key: String, name: String, external: Bool, service: String) throws -> JoinableNetwork {
+        if external {
             let record = try externalNetwork(key: key, name: name)
             guard let subnet = try? IPv4Subnet(parsing: record.subnet), let gateway = IPv4Address(record.gateway)
             else { throw DriverError("network \(name): its record has an unreadable subnet or gateway") }

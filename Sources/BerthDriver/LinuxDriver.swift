@@ -19,6 +19,9 @@ import Foundation
 public actor LinuxDriver: RuntimeDriver {
     public let project: String
     let paths: DriverPaths
+    /// Only for the preflight checks (`checkServicesSupported`, `checkExternalResources`)
+    /// and to observe external volumes: containers, networks and volumes are built from the
+    /// engine's specs alone.
     let topology: Topology?
     /// Image reference (as written in the service) → stored image.
     let images: [String: StoredImage]
@@ -31,6 +34,11 @@ public actor LinuxDriver: RuntimeDriver {
     let provisioner: ContainerProvisioner
     /// A network daemon being started; concurrent steps wait for it instead of starting another.
     var daemonStart: Task<Int32?, Never>?
+    /// A signal to the daemon is scheduled (see `daemonShouldServeNewContainer`).
+    var daemonSignalPending = false
+    /// This command wrote the project record, or started or stopped a container: the
+    /// daemon has something new to serve.
+    var servingChanged = false
 
     public init(
         root: String, project: String, topology: Topology?, images: [String: StoredImage] = [:],
@@ -55,6 +63,7 @@ public actor LinuxDriver: RuntimeDriver {
     public var currentState: ProjectState { state }
 
     func save() throws {
+        servingChanged = true
         try store.save(state)
     }
 
@@ -74,7 +83,7 @@ public actor LinuxDriver: RuntimeDriver {
             state.networks.remove(at: existing)
             try save()
         }
-        let model = topology?.networks.first { $0.name == spec.name }
+        let model = spec.model
         if let model, model.external {
             throw DriverError(
                 "network \(spec.name) (networks.\(model.key)) is external; a stack never creates it",
@@ -155,7 +164,7 @@ public actor LinuxDriver: RuntimeDriver {
     // MARK: volumes
 
     public func createVolume(_ spec: VolumeSpec) async throws {
-        let model = topology?.volumes.first { $0.name == spec.name }
+        let model = spec.model
         if !(model?.driverOptions.isEmpty ?? true) {
             throw DriverError(
                 "volume \(spec.name): berth does not support driver_opts yet",

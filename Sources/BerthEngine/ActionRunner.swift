@@ -42,10 +42,13 @@ struct ActionRunner: Sendable {
             try await step(action, operation: .create) {
                 if isNetwork {
                     try await driver.createNetwork(
-                        NetworkSpec(name: name, definition: plan.networks[name] ?? Definition()))
+                        NetworkSpec(
+                            name: name, definition: plan.networks[name] ?? Definition(),
+                            model: plan.networkModels[name]))
                 } else {
                     try await driver.createVolume(
-                        VolumeSpec(name: name, definition: plan.volumes[name] ?? Definition()))
+                        VolumeSpec(
+                            name: name, definition: plan.volumes[name] ?? Definition(), model: plan.volumeModels[name]))
                 }
             }
         }

@@ -1,5 +1,8 @@
 import BerthPlan
 
+import struct BerthModel.Network
+import struct BerthModel.Volume
+
 /// What the engine needs from a container runtime. Kept narrow so the real runtime, the
 /// `--dry-run` simulator and tests plug in the same way.
 ///
@@ -27,25 +30,32 @@ public protocol RuntimeDriver: Sendable {
 public struct NetworkSpec: Hashable, Sendable {
     public var name: String
     public var definition: Definition
+    /// The stack's declaration (key, IPAM); nil when planned without a stack.
+    public var model: Network?
 
-    public init(name: String, definition: Definition) {
+    public init(name: String, definition: Definition, model: Network? = nil) {
         self.name = name
         self.definition = definition
+        self.model = model
     }
 }
 
 public struct VolumeSpec: Hashable, Sendable {
     public var name: String
     public var definition: Definition
+    /// The stack's declaration (key, driver options); nil when planned without a stack.
+    public var model: Volume?
 
-    public init(name: String, definition: Definition) {
+    public init(name: String, definition: Definition, model: Volume? = nil) {
         self.name = name
         self.definition = definition
+        self.model = model
     }
 }
 
 /// One replica to create. Carries the definition and digests so the runtime can record
-/// them for the next plan's comparison.
+/// them for the next plan's comparison, and the service's template (`service.template`),
+/// everything a driver needs to build the container.
 public struct ContainerSpec: Hashable, Sendable {
     public var project: String
     public var service: DesiredService

@@ -12,21 +12,27 @@ extension DesiredState {
             services: topology.services.map { service in
                 DesiredService(
                     service, networkNames: networkNames, volumeNames: volumeNames,
-                    imageDigest: service.image.flatMap { imageDigests[$0] })
+                    imageDigest: service.image.flatMap { imageDigests[$0] },
+                    template: ContainerTemplate(service, in: topology))
             },
             networks: topology.networks.filter { !$0.external }.map { network in
-                DesiredNetwork(name: network.name, definition: Definition(fields: network.canonicalFields))
+                DesiredNetwork(
+                    name: network.name, definition: Definition(fields: network.canonicalFields), model: network)
             },
             volumes: topology.volumes.map { volume in
                 DesiredVolume(
-                    name: volume.name, definition: Definition(fields: volume.canonicalFields), external: volume.external
-                )
+                    name: volume.name, definition: Definition(fields: volume.canonicalFields),
+                    external: volume.external,
+                    model: volume)
             })
     }
 }
 
 extension DesiredService {
-    init(_ service: Service, networkNames: [String: String], volumeNames: [String: String], imageDigest: String?) {
+    init(
+        _ service: Service, networkNames: [String: String], volumeNames: [String: String], imageDigest: String?,
+        template: ContainerTemplate
+    ) {
         // Content digests travel separately from the definition so a plan can say
         // "env_file .env.web changed" instead of quoting two hashes.
         var fields: [Definition.Field] = []
@@ -62,7 +68,7 @@ extension DesiredService {
             hasHealthcheck: healthcheck.map { !$0.disabled && $0.test != nil }
                 ?? false,
             definition: Definition(fields),
-            contentDigests: digests)
+            contentDigests: digests, template: template)
     }
 
     /// Which canonical field paths are content digests, and what they are digests of.

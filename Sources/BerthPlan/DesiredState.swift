@@ -1,3 +1,5 @@
+import BerthModel
+
 /// The topology the stack files ask for, in the planner's own terms. The integrator maps
 /// the typed model onto these so the planner stays a pure function with no model dependency.
 public struct DesiredState: Hashable, Sendable {
@@ -34,12 +36,15 @@ public struct DesiredService: Hashable, Sendable {
     public var hasHealthcheck: Bool
     public var definition: Definition
     public var contentDigests: [ContentKey: String]
+    /// How to build the containers; nil for services planned without a stack (tests,
+    /// simulations), which a real driver refuses to create.
+    public var template: ContainerTemplate?
 
     public init(
         name: String, replicas: Int = 1, containerName: String? = nil, dependsOn: [Dependency] = [],
         networks: [String] = [], volumes: [String] = [], updateOrder: UpdateOrder = .stopFirst,
         failureAction: FailureAction = .pause, hasHealthcheck: Bool = false, definition: Definition = Definition(),
-        contentDigests: [ContentKey: String] = [:]
+        contentDigests: [ContentKey: String] = [:], template: ContainerTemplate? = nil
     ) {
         self.name = name
         self.replicas = replicas
@@ -52,6 +57,7 @@ public struct DesiredService: Hashable, Sendable {
         self.hasHealthcheck = hasHealthcheck
         self.definition = definition
         self.contentDigests = contentDigests
+        self.template = template
     }
 }
 
@@ -100,10 +106,13 @@ public enum FailureAction: String, Hashable, Sendable {
 public struct DesiredNetwork: Hashable, Sendable {
     public var name: String
     public var definition: Definition
+    /// The stack's declaration (key, IPAM) for the driver; nil when planned without a stack.
+    public var model: Network?
 
-    public init(name: String, definition: Definition = Definition()) {
+    public init(name: String, definition: Definition = Definition(), model: Network? = nil) {
         self.name = name
         self.definition = definition
+        self.model = model
     }
 }
 
@@ -112,10 +121,13 @@ public struct DesiredVolume: Hashable, Sendable {
     public var definition: Definition
     /// Created outside berth: never created, recreated or removed by a plan, only required to exist.
     public var external: Bool
+    /// The stack's declaration (key, driver options) for the driver; nil when planned without a stack.
+    public var model: Volume?
 
-    public init(name: String, definition: Definition = Definition(), external: Bool = false) {
+    public init(name: String, definition: Definition = Definition(), external: Bool = false, model: Volume? = nil) {
         self.name = name
         self.definition = definition
         self.external = external
+        self.model = model
     }
 }

@@ -1,3 +1,5 @@
+import BerthModel
+
 /// One step of a plan.
 public struct Action: Hashable, Sendable {
     public var resource: Resource
@@ -77,11 +79,15 @@ public struct Plan: Hashable, Sendable {
     /// Definitions of the networks and volumes the plan creates, by name.
     public var networks: [String: Definition]
     public var volumes: [String: Definition]
+    /// The stack's declarations of those networks and volumes, for the driver.
+    public var networkModels: [String: Network]
+    public var volumeModels: [String: Volume]
 
     public init(
         kind: Kind, project: String, actions: [Action] = [], drift: [DriftItem] = [], orphans: [String] = [],
         problems: [PlanProblem] = [], targets: [String: ServiceTarget] = [:], startContainers: Bool = true,
-        networks: [String: Definition] = [:], volumes: [String: Definition] = [:]
+        networks: [String: Definition] = [:], volumes: [String: Definition] = [:],
+        networkModels: [String: Network] = [:], volumeModels: [String: Volume] = [:]
     ) {
         self.kind = kind
         self.project = project
@@ -93,6 +99,8 @@ public struct Plan: Hashable, Sendable {
         self.startContainers = startContainers
         self.networks = networks
         self.volumes = volumes
+        self.networkModels = networkModels
+        self.volumeModels = volumeModels
     }
 
     public var summary: PlanSummary {

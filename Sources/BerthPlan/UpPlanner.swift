@@ -1,3 +1,5 @@
+import BerthModel
+
 /// The `up` planner's working state. One pass over networks and volumes, then one pass over
 /// services in dependency order; every lookup is a dictionary, so planning is linear in the
 /// size of the stack (plus sorting).
@@ -17,6 +19,8 @@ struct UpPlanner {
     private var recreatedServices = Set<String>()
     private var networkDefinitions: [String: Definition] = [:]
     private var volumeDefinitions: [String: Definition] = [:]
+    private var networkModels: [String: Network] = [:]
+    private var volumeModels: [String: Volume] = [:]
 
     init(desired: DesiredState, observed: ObservedState, options: PlanOptions) {
         self.desired = desired
@@ -64,7 +68,7 @@ struct UpPlanner {
             kind: .up, project: desired.project, actions: actions, drift: drift,
             orphans: options.removeOrphans ? [] : orphans.map(\.name),
             problems: problems, targets: targets, startContainers: !options.noStart, networks: networkDefinitions,
-            volumes: volumeDefinitions)
+            volumes: volumeDefinitions, networkModels: networkModels, volumeModels: volumeModels)
     }
 
     /// The services `up` acts on: all, or the named ones and (unless `noDeps`) everything
@@ -101,6 +105,7 @@ struct UpPlanner {
             guard options.services.isEmpty || used.contains(network.name) else { continue }
             let resource = Resource.network(network.name)
             networkDefinitions[network.name] = network.definition
+            networkModels[network.name] = network.model
             guard let current = observedNetworks[network.name] else {
                 append(Action(resource, .create))
                 continue
@@ -129,6 +134,7 @@ struct UpPlanner {
             guard options.services.isEmpty || used.contains(volume.name) else { continue }
             let resource = Resource.volume(volume.name)
             volumeDefinitions[volume.name] = volume.definition
+            volumeModels[volume.name] = volume.model
             let current = observedVolumes[volume.name]
             if volume.external {
                 if current?.present != true { problems.append(.externalVolumeMissing(volume.name)) }
