@@ -83,8 +83,15 @@ struct ContainerProvisioner: Sendable {
         }
     }
 
-    /// Removes the runtime's container, its host veths, its namespace pin and its anonymous
+    /// Removes the runtime's container, its namespace pin with the veths, and its anonymous
     /// volumes; whatever is already gone is skipped.
+    ///
+    /// The veths go with the namespace: once its pin is gone (and its processes with the
+    /// container) the kernel deletes it and every veth pair inside, the namespaces of
+    /// containers removed together in one batch, where deleting each host end costs a
+    /// netlink round trip and a network synchronisation (about 18 ms here) one after another.
+    /// The host ends are waited for, so nothing is left when `down` returns; one that
+    /// outlives the wait is deleted explicitly.
     func tearDown(_ name: String, id: String, hostInterfaces: [String], networkNamespace: String) throws {
         do {
             try runtime.remove(id: id, force: true)
@@ -92,13 +99,14 @@ struct ContainerProvisioner: Sendable {
         } catch {
             throw DriverError("container \(name): \(error)")
         }
-        if !hostInterfaces.isEmpty {
+        try NamespaceFile.remove(at: networkNamespace)
+        let lingering = NamespaceFile.waitUntilGone(hostInterfaces, timeout: .seconds(1))
+        if !lingering.isEmpty {
             let netlink = try RouteNetlink()
-            for interface in hostInterfaces where try netlink.linkIfPresent(named: interface) != nil {
+            for interface in lingering where try netlink.linkIfPresent(named: interface) != nil {
                 try netlink.deleteLink(interface)
             }
         }
-        try NamespaceFile.remove(at: networkNamespace)
         let anonymous = paths.anonymousVolumes(container: name)
         if FileManager.default.fileExists(atPath: anonymous) { try FileManager.default.removeItem(atPath: anonymous) }
     }

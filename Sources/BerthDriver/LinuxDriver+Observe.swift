@@ -9,16 +9,22 @@ extension LinuxDriver {
     /// The project's records checked against the kernel: a record whose object is gone or
     /// half made is reported so the planner repairs it instead of trusting the record.
     public func observe() async throws -> ObservedState {
-        let directory = state.projectDirectory
-        state = try store.load(project: project) ?? ProjectState(name: project)
-        if !directory.isEmpty { state.projectDirectory = directory }
+        // The record the driver loaded a moment ago (under the project lock) is current;
+        // a later observe reads it again.
+        if !stateJustLoaded {
+            let directory = state.projectDirectory
+            state = try store.load(project: project) ?? ProjectState(name: project)
+            if !directory.isEmpty { state.projectDirectory = directory }
+        }
+        stateJustLoaded = false
         let netlink = try RouteNetlink()
         let containers = state.containers.map { record in
             let details = record.details
+            let current = try? runtime.state(id: record.runtimeID)
             return ObservedContainer(
                 name: record.name, service: record.service, replica: record.replica,
-                state: record.phase == .created ? containerState(record) : .dead,
-                health: health(record),
+                state: record.phase == .created ? containerState(current) : .dead,
+                health: health(current),
                 definition: Definition(record.definition.map { Definition.Field(path: $0.path, value: $0.value) }),
                 contentDigests: Dictionary(
                     record.contentDigests.compactMap { key, value in
@@ -52,8 +58,8 @@ extension LinuxDriver {
         return ObservedState(containers: containers, networks: networks, volumes: volumes + external)
     }
 
-    private func containerState(_ record: ContainerRecord) -> BerthPlan.ContainerState {
-        guard let current = try? runtime.state(id: record.runtimeID) else { return .dead }
+    private func containerState(_ current: BerthRuntime.ContainerState?) -> BerthPlan.ContainerState {
+        guard let current else { return .dead }
         switch current.status {
         case .created: return .created
         case .running, .restarting: return .running
@@ -64,8 +70,8 @@ extension LinuxDriver {
         }
     }
 
-    private func health(_ record: ContainerRecord) -> Health {
-        guard let current = try? runtime.state(id: record.runtimeID), current.status == .running else { return .none }
+    private func health(_ current: BerthRuntime.ContainerState?) -> Health {
+        guard let current, current.status == .running else { return .none }
         switch current.health {
         case .starting: return .starting
         case .healthy: return .healthy

@@ -39,6 +39,8 @@ public actor LinuxDriver: RuntimeDriver {
     /// This command wrote the project record, or started or stopped a container: the
     /// daemon has something new to serve.
     var servingChanged = false
+    /// `state` was read from disk by `init` and not yet used by `observe`.
+    var stateJustLoaded = true
 
     public init(
         root: String, project: String, topology: Topology?, images: [String: StoredImage] = [:],

@@ -29,6 +29,19 @@ enum NamespaceFile {
         }
     }
 
+    /// Waits (bounded by `timeout`) until the kernel has deleted `interfaces`, as it does for
+    /// the veths of a namespace that was unpinned; returns those still present.
+    static func waitUntilGone(_ interfaces: [String], timeout: Duration) -> [String] {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var present = interfaces
+        while true {
+            present = present.filter { access("/sys/class/net/\($0)", F_OK) == 0 }
+            if present.isEmpty || clock.now >= deadline { return present }
+            usleep(5_000)
+        }
+    }
+
     /// Unpins and deletes the file; a missing file or mount is fine.
     static func remove(at path: String) throws {
         guard !path.isEmpty, access(path, F_OK) == 0 else { return }

@@ -205,7 +205,9 @@ struct StackLifecycleTests {
         // What a SIGKILL between "record written" and "kernel object made" leaves behind.
         let statePath = fixture.root + "/projects/crash/state.json"
         let text = try String(contentsOfFile: statePath, encoding: .utf8)
-        let halfMade = text.replacingOccurrences(of: "\"phase\" : \"created\"", with: "\"phase\" : \"creating\"")
+        let halfMade = text.replacingOccurrences(
+            of: #""phase" ?: ?"created""#, with: #""phase":"creating""#, options: .regularExpression)
+        try #require(halfMade != text, "no created phase in \(text)")
         try halfMade.write(toFile: statePath, atomically: true, encoding: .utf8)
 
         let plan = try fixture.berth(["plan"], files)
