@@ -60,7 +60,7 @@ struct ContainerProvisioner: Sendable {
             throw DriverError("container \(request.name): \(error)")
         }
         try? Data(request.image.manifestDigest.description.utf8).write(
-            to: URL(fileURLWithPath: "\(paths.root)/containers/\(request.name)/image"))
+            to: URL(fileURLWithPath: paths.layout.container(request.name) + "/image"))
     }
 
     /// Spawns the supervisor and waits until the container's process has exec'd.

@@ -1,20 +1,23 @@
-/// Where the driver keeps a project's host-side objects under berth's root. Names of kernel
-/// objects made from these (netns files) start with `berth-`.
+import BerthSystem
+
+/// Where the driver keeps a project's host-side objects under berth's root, as `RootLayout`
+/// places them. Names of kernel objects made from these (netns files) start with `berth-`.
 public struct DriverPaths: Sendable {
-    public let root: String
+    public let layout: RootLayout
+    public var root: String { layout.root }
 
-    public init(root: String) { self.root = root }
+    public init(root: String) { self.layout = RootLayout(root: root) }
 
-    public var netnsDirectory: String { "\(root)/netns" }
-    public func networkNamespace(container: String) -> String { "\(netnsDirectory)/berth-\(container)" }
-    public func volume(_ name: String) -> String { "\(root)/volumes/\(name)" }
-    public func volumeData(_ name: String) -> String { "\(volume(name))/_data" }
-    public func anonymousVolumes(container: String) -> String { "\(root)/anonymous/\(container)" }
+    public var netnsDirectory: String { layout.networkNamespaces }
+    public func networkNamespace(container: String) -> String { layout.networkNamespace(container: container) }
+    public func volume(_ name: String) -> String { layout.volume(name) }
+    public func volumeData(_ name: String) -> String { layout.volumeData(name) }
+    public func anonymousVolumes(container: String) -> String { layout.anonymousVolumes(container: container) }
     /// Holds the daemon's pid once its SIGHUP handler is installed; signalling it earlier
     /// would kill it.
-    public func daemonReady(project: String) -> String { "\(root)/projects/\(project)/netd.ready" }
+    public func daemonReady(project: String) -> String { layout.projectFile(project, "netd.ready") }
     /// A command's sync request token, and the token of the last request the daemon applied.
-    public func daemonRequest(project: String) -> String { "\(root)/projects/\(project)/netd.request" }
-    public func daemonApplied(project: String) -> String { "\(root)/projects/\(project)/netd.applied" }
-    public func daemonLog(project: String) -> String { "\(root)/projects/\(project)/netd.log" }
+    public func daemonRequest(project: String) -> String { layout.projectFile(project, "netd.request") }
+    public func daemonApplied(project: String) -> String { layout.projectFile(project, "netd.applied") }
+    public func daemonLog(project: String) -> String { layout.projectFile(project, "netd.log") }
 }

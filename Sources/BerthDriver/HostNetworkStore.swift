@@ -40,7 +40,7 @@ public struct HostNetworkStore: Sendable {
         self.store = StateStore(root: root)
     }
 
-    var directory: String { "\(paths.root)/networks" }
+    var directory: String { paths.layout.hostNetworks }
     func path(_ name: String) -> String { "\(directory)/\(name).json" }
     /// Held by the network daemon that serves DNS on this network's gateway.
     func dnsLock(_ name: String) -> String { "\(directory)/\(name).dns.lock" }

@@ -177,6 +177,7 @@ extension LinuxDriver {
         let provisioner = self.provisioner
         try await offCooperativePool { try provisioner.stop(name, id: id, graceMilliseconds: grace) }
         servingChanged = true
+        if publishesPorts(name) { await refreshDaemon() }
     }
 
     public func removeContainer(_ name: String) async throws {
@@ -195,6 +196,14 @@ extension LinuxDriver {
         }
         state.containers.removeAll { $0.name == name }
         try save()
+        // Its published ports are released at once, so the next `up` (even after this
+        // command is killed) finds them free; other removals wait for the end of the command.
+        if !(details?.ports ?? []).isEmpty { await refreshDaemon() }
+    }
+
+    /// Whether the container publishes host ports, which the daemon must release at once.
+    func publishesPorts(_ name: String) -> Bool {
+        !(state.containers.first { $0.name == name }?.details?.ports ?? []).isEmpty
     }
 
     public func waitUntil(

@@ -6,7 +6,9 @@ import Foundation
 /// they run off the actor. The daemon re-reads the whole project on each signal, so a
 /// command tells it once at its end (`ensureDaemon`), and in between only when containers
 /// start, a burst of starts folded into one signal: their names are served while the rest of
-/// the stack comes up. Stops and removals wait for the end (or the daemon's own pass).
+/// the stack comes up. Stopping or removing a container that publishes ports signals at once,
+/// so its ports are released; other stops and removals wait for the end (or the daemon's
+/// own pass).
 extension LinuxDriver {
     /// How long a signal for a started container waits for more starts to fold in.
     static let daemonSignalDelay = Duration.milliseconds(20)

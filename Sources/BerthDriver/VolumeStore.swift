@@ -1,4 +1,5 @@
 import BerthState
+import BerthSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -32,8 +33,8 @@ public struct VolumeStore: Sendable {
         self.store = StateStore(root: root)
     }
 
-    var volumesDirectory: String { "\(paths.root)/volumes" }
-    var anonymousDirectory: String { "\(paths.root)/anonymous" }
+    var volumesDirectory: String { paths.layout.volumes }
+    var anonymousDirectory: String { paths.layout.anonymousVolumes }
     func anonymousMarker(_ name: String) -> String { "\(paths.volume(name))/anonymous" }
 
     struct Usage {

@@ -29,11 +29,11 @@ public struct ImageStore: Sendable {
     /// an image is removed; the runtime plugs in its knowledge of containers there.
     public init(root: String, isInUse: @escaping @Sendable (Digest) -> Bool = { _ in false }) {
         self.root = root
-        imagesDirectory = "\(root)/images"
-        temporaryDirectory = "\(root)/images/tmp"
-        blobs = BlobStore(directory: "\(root)/images/blobs/sha256", temporaryDirectory: temporaryDirectory)
-        layersDirectory = "\(root)/images/layers"
-        index = ImageIndexFile(path: "\(root)/images/index.json", temporaryDirectory: temporaryDirectory)
+        imagesDirectory = RootLayout(root: root).images
+        temporaryDirectory = "\(imagesDirectory)/tmp"
+        blobs = BlobStore(directory: "\(imagesDirectory)/blobs/sha256", temporaryDirectory: temporaryDirectory)
+        layersDirectory = "\(imagesDirectory)/layers"
+        index = ImageIndexFile(path: "\(imagesDirectory)/index.json", temporaryDirectory: temporaryDirectory)
         self.isInUse = isInUse
     }
 

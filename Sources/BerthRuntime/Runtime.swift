@@ -164,7 +164,7 @@ public struct Runtime: Sendable {
     }
 
     public func list() -> [ContainerState] {
-        guard let dir = opendir("\(root)/containers") else { return [] }
+        guard let dir = opendir(RootLayout(root: root).containers) else { return [] }
         defer { closedir(dir) }
         var result: [ContainerState] = []
         while let entry = readdir(dir) {

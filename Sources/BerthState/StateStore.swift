@@ -15,9 +15,9 @@ public struct StateStore: Sendable {
         self.root = root
     }
 
-    var projectsDirectory: String { "\(root)/projects" }
+    var projectsDirectory: String { RootLayout(root: root).projects }
 
-    func directory(for project: String) -> String { "\(projectsDirectory)/\(project)" }
+    func directory(for project: String) -> String { RootLayout(root: root).project(project) }
 
     /// The project's state, or nil if berth never created anything for it.
     public func load(project: String) throws -> ProjectState? {

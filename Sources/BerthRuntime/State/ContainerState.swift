@@ -1,3 +1,5 @@
+import BerthSystem
+
 /// What state.json records; written atomically by the supervisor, read by any CLI.
 public struct ContainerState: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable {
@@ -52,7 +54,7 @@ public struct HealthProbe: Codable, Sendable, Equatable {
 struct ContainerPaths {
     let root: String
     let id: String
-    var directory: String { "\(root)/containers/\(id)" }
+    var directory: String { RootLayout(root: root).container(id) }
     var config: String { "\(directory)/config.json" }
     var state: String { "\(directory)/state.json" }
     var socket: String { "\(directory)/supervisor.sock" }
