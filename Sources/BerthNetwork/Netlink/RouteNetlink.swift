@@ -5,13 +5,18 @@ import BerthSystem
 /// request at a time: each is sent with a fresh sequence number and answered by an ACK, an
 /// error, a single reply, or a multi-part dump. Not thread-safe; keep one per thread.
 public final class RouteNetlink {
-    private let socket: NetlinkSocket
+    private let socket: any NetlinkTransport
     private var sequence: UInt32 = 0
     /// Upper bound on datagrams read for one request, so a misbehaving peer cannot loop us.
     private let maximumReplyDatagrams = 100_000
 
     public init() throws(SystemCallError) {
-        socket = try NetlinkSocket.open()
+        socket = try KernelNetlinkTransport()
+    }
+
+    /// Over `transport` instead of the kernel (tests record and answer the requests).
+    public init(transport: any NetlinkTransport) {
+        socket = transport
     }
 
     deinit { socket.close() }
