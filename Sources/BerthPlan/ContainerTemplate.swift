@@ -3,12 +3,15 @@ import BerthModel
 /// What a driver needs to build a service's containers, carried through the plan so the
 /// driver works from the engine's spec alone and never reads the stack again: the validated
 /// service, and the networks and volumes it names, by their keys in the stack file.
-public struct ContainerTemplate: Hashable, Sendable {
-    public var service: Service
+///
+/// A class, immutable: the planner copies desired services many times, and a reference
+/// keeps those copies as cheap as before the template rode along.
+public final class ContainerTemplate: Hashable, Sendable {
+    public let service: Service
     /// Network key → the network (its name on the host, whether it is external).
-    public var networks: [String: Network]
+    public let networks: [String: Network]
     /// Volume key → the volume.
-    public var volumes: [String: Volume]
+    public let volumes: [String: Volume]
 
     public init(service: Service, networks: [String: Network], volumes: [String: Volume]) {
         self.service = service
@@ -16,8 +19,14 @@ public struct ContainerTemplate: Hashable, Sendable {
         self.volumes = volumes
     }
 
+    public static func == (lhs: ContainerTemplate, rhs: ContainerTemplate) -> Bool {
+        lhs === rhs || (lhs.service == rhs.service && lhs.networks == rhs.networks && lhs.volumes == rhs.volumes)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(service.name.rawValue) }
+
     /// The template of `service` in `topology`.
-    public init(_ service: Service, in topology: Topology) {
+    public convenience init(_ service: Service, in topology: Topology) {
         let networkKeys = Set(service.networks.keys)
         let volumeKeys = Set(service.volumes.compactMap { $0.kind == .volume ? $0.source : nil })
         self.init(
