@@ -113,7 +113,7 @@ extension LinuxDriver {
             createdAt: Self.timestamp())
         record.details = details
         state.containers.append(record)
-        try save()
+        try await save()
         sharedLock?.close()
         sharedLock = nil
 
@@ -133,7 +133,7 @@ extension LinuxDriver {
         let provisioner = self.provisioner
         try await offCooperativePool { try provisioner.provision(request) }
         if let i = state.containers.firstIndex(where: { $0.name == name }) { state.containers[i].phase = .created }
-        try save()
+        try await save()
     }
 
     /// Published ports with docker's defaults made explicit (host IP 127.0.0.1 when none is
@@ -186,7 +186,7 @@ extension LinuxDriver {
         let details = index.flatMap { state.containers[$0].details }
         if let index {
             state.containers[index].phase = .removing
-            try save()
+            try await save()
         }
         let interfaces = (details?.attachments ?? []).map(\.hostInterface)
         let netns = details?.networkNamespace ?? paths.networkNamespace(container: name)
@@ -195,7 +195,7 @@ extension LinuxDriver {
             try provisioner.tearDown(name, id: id, hostInterfaces: interfaces, networkNamespace: netns)
         }
         state.containers.removeAll { $0.name == name }
-        try save()
+        try await save()
         // Its published ports are released at once, so the next `up` (even after this
         // command is killed) finds them free; other removals wait for the end of the command.
         if !(details?.ports ?? []).isEmpty { await refreshDaemon() }

@@ -44,7 +44,7 @@ extension LinuxDriver {
         if state.containers.isEmpty && state.networks.isEmpty {
             if let pid = state.networkDaemonPid {
                 state.networkDaemonPid = nil
-                try? save()
+                try? await save()
                 _ = try? await offCooperativePool {
                     control.stop(pid: pid)
                     control.removeFiles()
@@ -73,7 +73,7 @@ extension LinuxDriver {
         daemonStart = nil
         guard let pid else { return }
         state.networkDaemonPid = pid
-        try? save()
+        try? await save()
     }
 
     /// Called once at the end of a command that changed the project: the daemon runs and

@@ -41,6 +41,12 @@ public actor LinuxDriver: RuntimeDriver {
     var servingChanged = false
     /// `state` was read from disk by `init` and not yet used by `observe`.
     var stateJustLoaded = true
+    /// Group commit of the record (see `save`): saves asked for, saves written, the write
+    /// under way.
+    var saveRequests = 0
+    var savedRequests = 0
+    var writeCount = 0
+    var recordWrite: RecordWrite?
 
     public init(
         root: String, project: String, topology: Topology?, images: [String: StoredImage] = [:],
@@ -64,9 +70,44 @@ public actor LinuxDriver: RuntimeDriver {
     /// The project record as the driver last wrote it.
     public var currentState: ProjectState { state }
 
-    func save() throws {
+    /// Makes the record as it is now durable, returning once it is on disk. Saves asked for
+    /// while a write is under way share the next write (a group commit): steps running in
+    /// parallel each still have their change written before they touch the kernel, without
+    /// re-encoding the whole project once per step. The write itself runs off the actor.
+    func save() async throws {
         servingChanged = true
-        try store.save(state)
+        saveRequests += 1
+        let wanted = saveRequests
+        while savedRequests < wanted {
+            let write: RecordWrite
+            if let current = recordWrite {
+                write = current
+            } else {
+                let snapshot = state
+                let store = self.store
+                writeCount += 1
+                write = RecordWrite(
+                    id: writeCount, covers: saveRequests,
+                    task: Task { try await offCooperativePool { try store.save(snapshot) } })
+                recordWrite = write
+            }
+            do {
+                try await write.task.value
+            } catch {
+                if recordWrite?.id == write.id { recordWrite = nil }
+                throw error
+            }
+            // Whoever resumes first retires the finished write; the others see it gone.
+            if recordWrite?.id == write.id { recordWrite = nil }
+            savedRequests = max(savedRequests, write.covers)
+        }
+    }
+
+    /// One write of the record: the save requests it covers (all up to `covers`).
+    struct RecordWrite {
+        var id: Int
+        var covers: Int
+        var task: Task<Void, any Error>
     }
 
     // MARK: networks
@@ -77,13 +118,13 @@ public actor LinuxDriver: RuntimeDriver {
             let record = state.networks[existing]
             if record.phase == .created, try netlink.linkIfPresent(named: record.bridge) != nil {
                 state.networks[existing].definition = spec.definition.fields.map(DefinitionField.init)
-                try save()
+                try await save()
                 return
             }
             // Half made or lost: undo, then make it again.
             try? netlink.deleteLink(record.bridge)
             state.networks.remove(at: existing)
-            try save()
+            try await save()
         }
         let model = spec.model
         if let model, model.external {
@@ -139,23 +180,23 @@ public actor LinuxDriver: RuntimeDriver {
                 subnet: addressing.subnet.description,
                 gateway: addressing.gateway.description, external: false, phase: .creating,
                 definition: spec.definition.fields.map(DefinitionField.init)))
-        try save()
+        try await save()
         try await offCooperativePool { try bridge.create(using: RouteNetlink()) }
         setPhase(network: spec.name, .created)
-        try save()
+        try await save()
     }
 
     public func removeNetwork(_ name: String) async throws {
         guard let index = state.networks.firstIndex(where: { $0.name == name }) else { return }
         state.networks[index].phase = .removing
-        try save()
+        try await save()
         let bridge = state.networks[index].bridge
         try await offCooperativePool {
             let netlink = try RouteNetlink()
             if try netlink.linkIfPresent(named: bridge) != nil { try netlink.deleteLink(bridge) }
         }
         state.networks.removeAll { $0.name == name }
-        try save()
+        try await save()
         await refreshDaemon()
     }
 
@@ -178,10 +219,10 @@ public actor LinuxDriver: RuntimeDriver {
             VolumeRecord(
                 key: model?.key ?? spec.name, name: spec.name, path: path, external: model?.external ?? false,
                 phase: .creating, definition: spec.definition.fields.map(DefinitionField.init)))
-        try save()
+        try await save()
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         if let i = state.volumes.firstIndex(where: { $0.name == spec.name }) { state.volumes[i].phase = .created }
-        try save()
+        try await save()
     }
 
     public func removeVolume(_ name: String) async throws {
@@ -189,11 +230,11 @@ public actor LinuxDriver: RuntimeDriver {
         if state.volumes[index].external {
             // Never removed by `down -v`: the stack only borrowed it.
             state.volumes.remove(at: index)
-            try save()
+            try await save()
             return
         }
         state.volumes[index].phase = .removing
-        try save()
+        try await save()
         let directory = paths.volume(name)
         try await offCooperativePool {
             if FileManager.default.fileExists(atPath: directory) {
@@ -201,7 +242,7 @@ public actor LinuxDriver: RuntimeDriver {
             }
         }
         state.volumes.removeAll { $0.name == name }
-        try save()
+        try await save()
     }
 
     // MARK: logs
