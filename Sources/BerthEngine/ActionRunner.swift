@@ -61,10 +61,14 @@ struct ActionRunner: Sendable {
         case (.noop, _):
             return
         case (.remove, _), (.scaleDown, _):
-            try await stopAndRemoveTogether(action, action.replicas.map(\.container))
+            try await concurrently(action.replicas.map(\.container)) { name throws(ActionFailure) in
+                try await stopAndRemove(action, name)
+            }
         case (.create, _), (.scaleUp, _):
             try await waitForDependencies(action)
-            for replica in action.replicas { try await createAndStart(action, replica) }
+            try await concurrently(action.replicas, limit: options.maxConcurrency) { replica throws(ActionFailure) in
+                try await createAndStart(action, replica)
+            }
         case (.start, _):
             try await waitForDependencies(action)
             for replica in action.replicas { try await startContainer(action, replica.container) }
@@ -75,7 +79,9 @@ struct ActionRunner: Sendable {
                 try await startContainer(action, replica.container)
             }
         case (.recreate, .teardown):
-            try await stopAndRemoveTogether(action, action.replicas.map { $0.previous ?? $0.container })
+            try await concurrently(action.replicas.map { $0.previous ?? $0.container }) { name throws(ActionFailure) in
+                try await stopAndRemove(action, name)
+            }
         case (.recreate, .bringUp):
             try await waitForDependencies(action)
             for replica in action.replicas { try await createAndStart(action, replica) }
@@ -222,24 +228,33 @@ struct ActionRunner: Sendable {
         try await step(action, container: name, operation: .remove) { try await driver.removeContainer(name) }
     }
 
-    /// Stops and removes every container at once, so their grace periods overlap; the first
-    /// failure (in the given order) is the action's.
-    private func stopAndRemoveTogether(_ action: Action, _ names: [String]) async throws(ActionFailure) {
-        if names.count == 1 { return try await stopAndRemove(action, names[0]) }
+    /// Runs `body` for every item, up to `limit` at once: a service's replicas are created
+    /// side by side, and stopped together so their grace periods overlap. Every item runs;
+    /// the first failure in item order is the action's.
+    private func concurrently<Item: Sendable>(
+        _ items: [Item], limit: Int = .max, _ body: @escaping @Sendable (Item) async throws(ActionFailure) -> Void
+    ) async throws(ActionFailure) {
+        if items.count == 1 { return try await body(items[0]) }
         let failures = await withTaskGroup(of: (Int, ActionFailure?).self) { group in
-            for (position, name) in names.enumerated() {
+            var failures: [(Int, ActionFailure)] = []
+            var next = 0
+            func launch(_ group: inout TaskGroup<(Int, ActionFailure?)>) {
+                let position = next
+                let item = items[position]
+                next += 1
                 group.addTask {
                     do throws(ActionFailure) {
-                        try await stopAndRemove(action, name)
+                        try await body(item)
                         return (position, nil)
                     } catch {
                         return (position, error)
                     }
                 }
             }
-            var failures: [(Int, ActionFailure)] = []
-            for await (position, failure) in group {
+            while next < min(items.count, max(1, limit)) { launch(&group) }
+            while let (position, failure) = await group.next() {
                 if let failure { failures.append((position, failure)) }
+                if next < items.count { launch(&group) }
             }
             return failures
         }

@@ -4,6 +4,7 @@ import Testing
 
 /// `down` and scale-down wait out grace periods: every container of a dependency level stops
 /// at once, whatever the concurrency limit, so `down -t 2` takes about 2 s, not 2 s a container.
+/// A service's new replicas are created side by side too.
 @Suite struct EngineTeardownTests {
     @Test func downStopsIndependentServicesAtOnceBeyondTheConcurrencyLimit() async throws {
         let runtime = SimulatedRuntime()
@@ -29,6 +30,16 @@ import Testing
         #expect(report.succeeded)
         #expect(await runtime.peakConcurrency >= 4)
         #expect(try await runtime.observe().containers.isEmpty)
+    }
+
+    @Test func theReplicasOfANewServiceAreCreatedSideBySide() async throws {
+        let runtime = SimulatedRuntime()
+        await runtime.holdCreates(until: 3)
+        let desired = Stack.desired([Stack.service("web", replicas: 3)])
+        let report = try await Engine(driver: runtime).apply(try await Stack.plan(desired, on: runtime))
+        #expect(report.succeeded)
+        #expect(await runtime.peakConcurrency >= 3)
+        #expect(try await runtime.observe().containers.count == 3)
     }
 
     @Test func downStillStopsDependentsBeforeWhatTheyDependOn() async throws {
