@@ -3,7 +3,8 @@
 # (a private dockerd), on generated stacks of busybox services that only sleep (no ports).
 # Per size: `up -d` from nothing, a no-op `up -d`, `plan` (peers: `config`, the nearest thing),
 # scaling one service 1→10, `down -v`. Then berth alone: `plan` of a 1,000-service stack
-# against an empty state (target < 300 ms) and the median no-op `up -d` on 50 (target < 150 ms).
+# against an empty state (target < 300 ms), the median no-op `up -d` on 50 (target < 150 ms),
+# and `down -t 2` of 4 services whose PID 1 ignores SIGTERM (grace periods overlap: <= 2.5 s).
 #
 # Usage: bench/stack.sh [SIZE…]   (root; default sizes 10 50; BERTH_BIN=dir with berth,
 # berth-supervisor; default .build/release, else .build/debug). Peers are skipped with the
@@ -136,6 +137,13 @@ run_berth() {
     "$BERTH" up -d -f "$f50" >/dev/null 2>&1
     R[berth,50,noop-median]=$(median 7 "$BERTH" up -d -f "$f50")
     "$BERTH" down -v -t 1 -f "$f50" >/dev/null 2>&1
+    # Grace periods overlap: 4 services whose PID 1 (sleep) ignores SIGTERM, down -t 2.
+    local stubborn=$WORK/berth-stubborn.yaml
+    { echo "name: bbstubborn"; echo "services:"
+      for i in 0 1 2 3; do printf '  s%s:\n    image: %s\n    command: ["sleep", "600"]\n' "$i" "$IMAGE"; done
+    } >"$stubborn"
+    "$BERTH" up -d -f "$stubborn" >/dev/null 2>&1
+    ms berth 4 stubborn-down "$BERTH" down -t 2 -f "$stubborn"
     unset BERTH_ROOT
 }
 
@@ -245,5 +253,6 @@ done
 echo
 printf '%-44s %8s ms  (target < 300)\n' "berth plan, 1,000 services, empty state" "${R[berth,1000,plan-median]:--}"
 printf '%-44s %8s ms  (target < 150)\n' "berth up -d no-op, 50 services (median of 7)" "${R[berth,50,noop-median]:--}"
+printf '%-44s %8s ms  (target <= 2500)\n' "berth down -t 2, 4 services ignoring SIGTERM" "${R[berth,4,stubborn-down]:--}"
 for note in "${NOTES[@]}"; do echo "note: $note"; done
 echo "berth binary: $BERTH"
