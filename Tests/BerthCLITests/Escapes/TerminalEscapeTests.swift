@@ -136,6 +136,77 @@ struct TerminalEscapeTests {
     }
 
     @Test(
+        "a background process of an exec holds no descriptor of the caller's terminal, and exec returns without it",
+        .timeLimit(.minutes(2)))
+    func backgroundProcessOfExec() throws {
+        let fixture = try RuntimeFixture()
+        defer { fixture.cleanUp() }
+        let rootfs = try Self.rootfs(in: fixture.directory)
+        let id = "berth-tty-\(UUID().uuidString.prefix(8).lowercased())"
+        let start = try fixture.berth(["container", "run", "-d", "--rootfs", rootfs.path, "--name", id, "sleep", "600"])
+        try #require(start.status == 0, "container run -d failed: \(start.stderr)")
+        defer { _ = try? fixture.berth(["container", "rm", "-f", id]) }
+        let terminal = try CallerTerminal()
+        // Ignoring SIGHUP keeps the background process alive when berth, the terminal's session
+        // leader, exits; it still writes to what it inherited as stdout. The exec must return
+        // when `sh` exits (bounded well below the background process's life).
+        let run = try terminal.run(
+            [
+                BerthBinary.path, "container", "exec", "--root", fixture.root, id, "sh", "-c",
+                "trap '' HUP; sleep 601 & echo started",
+            ], timeout: .seconds(30))
+        #expect(run.status == 0 && run.output.contains("started"), "exec: \(run.output)")
+        let background = BerthRoot.processes(mentioning: "601").filter { pid in
+            let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+            return command == Data("sleep\u{0}601\u{0}".utf8)
+        }
+        try #require(background.count == 1, "the background sleep 601 is not running: \(background)")
+        var held: [String] = []
+        for pid in background {
+            for fd in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? [] {
+                var status = stat()
+                guard stat("/proc/\(pid)/fd/\(fd)", &status) == 0 else { continue }
+                if UInt64(status.st_dev) == terminal.device && UInt64(status.st_rdev) == terminal.rdev {
+                    held.append("pid \(pid) fd \(fd)")
+                }
+            }
+        }
+        #expect(held.isEmpty, "the background process holds the caller's terminal: \(held)")
+    }
+
+    @Test(
+        "container exec -i passes input until its end and keeps stdout and stderr apart; without -i it reads nothing",
+        .timeLimit(.minutes(2)))
+    func execRelaysStreams() throws {
+        let fixture = try RuntimeFixture()
+        defer { fixture.cleanUp() }
+        let rootfs = try CraftedRootfs(in: fixture.directory)
+        let id = "berth-tty-\(UUID().uuidString.prefix(8).lowercased())"
+        let start = try fixture.berth(["container", "run", "-d", "--rootfs", rootfs.path, "--name", id, "sleep", "600"])
+        try #require(start.status == 0, "container run -d failed: \(start.stderr)")
+        defer { _ = try? fixture.berth(["container", "rm", "-f", id]) }
+        // A shell pipeline gives berth a pipe as stdin that ends, as `cmd | berth exec -i` does.
+        func exec(_ flags: [String]) throws -> BerthBinary.Result {
+            try BerthBinary.run(
+                executable: "/bin/sh",
+                [
+                    "-c", "root=$1; shift; printf 'one\\ntwo\\n' | \"$0\" container exec --root \"$root\" \"$@\"",
+                    BerthBinary.path,
+                    fixture.root,
+                ] + flags + [id, "sh", "-c", "cat; echo to-stderr >&2; exit 5"], environment: ["NO_COLOR": "1"],
+                timeout: .seconds(30))
+        }
+        let interactive = try exec(["-i"])
+        #expect(interactive.status == 5)
+        #expect(interactive.stdout == "one\ntwo\n")
+        #expect(interactive.stderr == "to-stderr\n")
+        let detached = try exec([])
+        #expect(detached.status == 5)
+        #expect(detached.stdout == "")
+        #expect(detached.stderr == "to-stderr\n")
+    }
+
+    @Test(
         "berth container run does not hand the caller's terminal to the container", .timeLimit(.minutes(2)),
         arguments: [[], ["-t"]])
     func containerRun(flags: [String]) throws {
