@@ -258,8 +258,10 @@ public struct Runtime: Sendable {
         try system { () throws(SystemCallError) in try TreeRemover.remove(paths(id).directory) }
     }
 
-    /// Runs a command in the running container with this process's stdin/stdout/stderr and
-    /// returns its exit code. The work happens in a fresh helper process.
+    /// Runs a command in the running container attached to this process's stdin/stdout/stderr
+    /// and returns its exit code. The work happens in a fresh helper process, which relays
+    /// those streams through pipes (or a pty of the container's devpts with `-t`): the command
+    /// never receives a descriptor of the caller's.
     public func exec(id: String, _ spec: ExecSpec) throws(RuntimeError) -> Int32 {
         let current = try state(id: id)
         guard current.status == .running else {
