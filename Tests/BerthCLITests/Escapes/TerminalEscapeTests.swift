@@ -65,39 +65,44 @@ struct TerminalEscapeTests {
         return rootfs
     }
 
+    /// A new container id, short enough for the supervisor socket's path under a test root.
+    static func newID() -> String { "berth-tty-\(UUID().uuidString.prefix(8).lowercased())" }
+
     /// What a user at the terminal would be exposed to: the probe's descriptors that are the
     /// caller's terminal, and the keys that reached the caller's terminal's input.
     static func expectTerminalNotReached(
-        _ run: CallerTerminal.Run, _ terminal: CallerTerminal, pty: Bool,
+        _ run: CallerTerminal.Run, _ terminal: CallerTerminal, pty: Bool, command: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let report = ProbeReport(run.output)
         try #require(
-            run.status == 0 && report.descriptors.count >= 3, "the probe did not run: \(run.output)",
+            run.status == 0 && report.descriptors.count >= 3, "\(command): the probe did not run: \(run.output)",
             sourceLocation: sourceLocation)
         let callers = report.descriptors.filter { $0.device == terminal.device && $0.rdev == terminal.rdev }
         #expect(
-            callers.isEmpty, "descriptors of the caller's terminal inside the container: \(callers)",
+            callers.isEmpty, "\(command): descriptors of the caller's terminal inside the container: \(callers)",
             sourceLocation: sourceLocation)
         #expect(
             report.descriptors.map(\.number) == [0, 1, 2],
-            "the command inherits only stdin, stdout and stderr: \(report.descriptors)", sourceLocation: sourceLocation)
+            "\(command): the command inherits only stdin, stdout and stderr: \(report.descriptors)",
+            sourceLocation: sourceLocation)
         if !pty {
             // Without a pty the command has no controlling terminal: /dev/tty is not the caller's.
             #expect(
-                report.devTTY.hasPrefix("errno"), "/dev/tty in the container: \(report.devTTY)",
+                report.devTTY.hasPrefix("errno"), "\(command): /dev/tty in the container: \(report.devTTY)",
                 sourceLocation: sourceLocation)
         }
         let injected = terminal.pendingInput()
         #expect(
-            injected.isEmpty, "keys pushed into the caller's terminal: \(String(decoding: injected, as: UTF8.self))",
+            injected.isEmpty,
+            "\(command): keys pushed into the caller's terminal: \(String(decoding: injected, as: UTF8.self))",
             sourceLocation: sourceLocation)
     }
 
-    @Test(
-        "berth exec does not hand the caller's terminal to the command", .timeLimit(.minutes(3)),
-        arguments: [[], ["-i"], ["-t"], ["-i", "-t"]])
-    func stackExec(flags: [String]) throws {
+    /// One stack for the four flag combinations: bringing a stack up costs far more than an
+    /// exec. Each message names the exec's flags.
+    @Test("berth exec does not hand the caller's terminal to the command", .timeLimit(.minutes(3)))
+    func stackExec() throws {
         let fixture = try StackFixture()
         let rootfs = try Self.rootfs(in: fixture.directory)
         try rootfs.importImage("berth.local/escape-tty:1", root: fixture.root)
@@ -112,40 +117,37 @@ struct TerminalEscapeTests {
         defer { fixture.cleanUp(["escape-tty": files]) }
         let up = try fixture.berth(["up"], files + ["-d"])
         try #require(up.status == 0, "up failed: \(up.stderr)")
-        let terminal = try CallerTerminal()
-        let run = try terminal.run(
-            [BerthBinary.path, "exec", "--root", fixture.root] + files + flags + ["box", "ttyprobe"])
-        try Self.expectTerminalNotReached(run, terminal, pty: flags.contains("-t"))
+        for flags in [[], ["-i"], ["-t"], ["-i", "-t"]] {
+            let terminal = try CallerTerminal()
+            let run = try terminal.run(
+                [BerthBinary.path, "exec", "--root", fixture.root] + files + flags + ["box", "ttyprobe"])
+            try Self.expectTerminalNotReached(run, terminal, pty: flags.contains("-t"), command: "exec \(flags)")
+        }
     }
 
     @Test(
         "berth container exec does not hand the caller's terminal to the command", .timeLimit(.minutes(2)),
         arguments: [[], ["-i"], ["-t"], ["-i", "-t"]])
     func containerExec(flags: [String]) throws {
-        let fixture = try RuntimeFixture()
-        defer { fixture.cleanUp() }
-        let rootfs = try Self.rootfs(in: fixture.directory)
-        let id = "berth-tty-\(UUID().uuidString.prefix(8).lowercased())"
-        let start = try fixture.berth(["container", "run", "-d", "--rootfs", rootfs.path, "--name", id, "sleep", "600"])
-        try #require(start.status == 0, "container run -d failed: \(start.stderr)")
-        defer { _ = try? fixture.berth(["container", "rm", "-f", id]) }
+        let container = try RunningContainer(probe: true)
+        // Removed at the end of the test, not after the last use of `container`.
+        defer { withExtendedLifetime(container) {} }
+        let (fixture, id) = (container.fixture, container.id)
         let terminal = try CallerTerminal()
         let run = try terminal.run(
             [BerthBinary.path, "container", "exec", "--root", fixture.root] + flags + [id, "ttyprobe"])
-        try Self.expectTerminalNotReached(run, terminal, pty: flags.contains("-t"))
+        try Self.expectTerminalNotReached(
+            run, terminal, pty: flags.contains("-t"), command: "container exec \(flags)")
     }
 
     @Test(
         "a background process of an exec holds no descriptor of the caller's terminal, and exec returns without it",
         .timeLimit(.minutes(2)))
     func backgroundProcessOfExec() throws {
-        let fixture = try RuntimeFixture()
-        defer { fixture.cleanUp() }
-        let rootfs = try Self.rootfs(in: fixture.directory)
-        let id = "berth-tty-\(UUID().uuidString.prefix(8).lowercased())"
-        let start = try fixture.berth(["container", "run", "-d", "--rootfs", rootfs.path, "--name", id, "sleep", "600"])
-        try #require(start.status == 0, "container run -d failed: \(start.stderr)")
-        defer { _ = try? fixture.berth(["container", "rm", "-f", id]) }
+        let container = try RunningContainer(probe: true)
+        // Removed at the end of the test, not after the last use of `container`.
+        defer { withExtendedLifetime(container) {} }
+        let (fixture, id) = (container.fixture, container.id)
         let terminal = try CallerTerminal()
         // Ignoring SIGHUP keeps the background process alive when berth, the terminal's session
         // leader, exits; it still writes to what it inherited as stdout. The exec must return
@@ -178,13 +180,10 @@ struct TerminalEscapeTests {
         "container exec -i passes input until its end and keeps stdout and stderr apart; without -i it reads nothing",
         .timeLimit(.minutes(2)))
     func execRelaysStreams() throws {
-        let fixture = try RuntimeFixture()
-        defer { fixture.cleanUp() }
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        let id = "berth-tty-\(UUID().uuidString.prefix(8).lowercased())"
-        let start = try fixture.berth(["container", "run", "-d", "--rootfs", rootfs.path, "--name", id, "sleep", "600"])
-        try #require(start.status == 0, "container run -d failed: \(start.stderr)")
-        defer { _ = try? fixture.berth(["container", "rm", "-f", id]) }
+        let container = try RunningContainer(probe: false)
+        // Removed at the end of the test, not after the last use of `container`.
+        defer { withExtendedLifetime(container) {} }
+        let (fixture, id) = (container.fixture, container.id)
         // A shell pipeline gives berth a pipe as stdin that ends, as `cmd | berth exec -i` does.
         func exec(_ flags: [String]) throws -> BerthBinary.Result {
             try BerthBinary.run(
@@ -213,13 +212,42 @@ struct TerminalEscapeTests {
         let fixture = try RuntimeFixture()
         defer { fixture.cleanUp() }
         let rootfs = try Self.rootfs(in: fixture.directory)
-        let id = "berth-tty-\(UUID().uuidString.prefix(8).lowercased())"
+        let id = Self.newID()
         defer { _ = try? fixture.berth(["container", "rm", "-f", id]) }
         let terminal = try CallerTerminal()
         let run = try terminal.run(
             [BerthBinary.path, "container", "run", "--root", fixture.root, "--rootfs", rootfs.path, "--name", id]
                 + flags + ["/bin/ttyprobe"])
-        try Self.expectTerminalNotReached(run, terminal, pty: flags.contains("-t"))
+        try Self.expectTerminalNotReached(
+            run, terminal, pty: flags.contains("-t"), command: "container run \(flags)")
+    }
+}
+
+/// A bare berth root with one detached container running `sleep 600` on a crafted rootfs
+/// (with the probe at /bin/ttyprobe when asked); removes the container and the root's kernel
+/// objects when released, also when the test fails.
+final class RunningContainer {
+    let fixture: RuntimeFixture
+    let id = TerminalEscapeTests.newID()
+
+    init(probe: Bool) throws {
+        fixture = try RuntimeFixture()
+        do {
+            let rootfs =
+                try probe ? TerminalEscapeTests.rootfs(in: fixture.directory) : CraftedRootfs(in: fixture.directory)
+            let start = try fixture.berth([
+                "container", "run", "-d", "--rootfs", rootfs.path, "--name", id, "sleep", "600",
+            ])
+            try #require(start.status == 0, "container run -d failed: \(start.stderr)")
+        } catch {
+            fixture.cleanUp()
+            throw error
+        }
+    }
+
+    deinit {
+        _ = try? fixture.berth(["container", "rm", "-f", id])
+        fixture.cleanUp()
     }
 }
 
