@@ -26,7 +26,8 @@ struct ResourceNameTests {
 
     @Test func volumeNameWithParentDirectoryIsALocatedError() throws {
         let d = try singleError(
-            "services:\n  web:\n    image: nginx\n    volumes: [evil:/data]\nvolumes:\n  evil:\n    name: \"../../victim\"\n")
+            "services:\n  web:\n    image: nginx\n    volumes: [evil:/data]\nvolumes:\n  evil:\n    name: \"../../victim\"\n"
+        )
         #expect(
             d.description == "compose.yaml:7:11: error: volumes.evil.name: '../../victim' is not a valid volume name")
         #expect(d.hint == Self.hint)
@@ -74,7 +75,8 @@ struct ResourceNameTests {
     @Test func imageReferenceWithParentDirectoryIsRefused() throws {
         let d = try singleError("services:\n  web:\n    image: ../../etc/passwd\n")
         #expect(
-            d.description == "compose.yaml:3:12: error: services.web.image: '../../etc/passwd' is not an image reference")
+            d.description
+                == "compose.yaml:3:12: error: services.web.image: '../../etc/passwd' is not an image reference")
     }
 
     @Test func projectNameWithSlashesIsRefused() throws {

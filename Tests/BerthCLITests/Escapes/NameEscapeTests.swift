@@ -12,7 +12,7 @@ import Testing
 struct NameEscapeTests {
     /// `berth <command> -f FILE` with no root (config needs none).
     static func config(_ file: URL) throws -> BerthBinary.Result {
-        try BerthBinary.run(["config", "-f", file.path], environment: ["NO_COLOR": "1"])
+        try BerthBinary.run(["config", "-f", file.path], environment: ["NO_COLOR": "1", "BERTH_SECRET": "x"])
     }
 
     @Test(.enabled(if: getuid() == 0, "up needs root for namespaces, bridges and mounts"), .timeLimit(.minutes(2)))
@@ -54,7 +54,10 @@ struct NameEscapeTests {
         let directory = try TemporaryDirectory()
         let cases: [(String, String)] = [
             ("networks:\n  n:\n    name: ../../net\n", "networks.n.name: '../../net' is not a valid network name"),
-            ("secrets:\n  s:\n    content: x\n    name: ../s\n", "secrets.s.name: '../s' is not a valid secret name"),
+            (
+                "secrets:\n  s:\n    environment: BERTH_SECRET\n    name: ../s\n",
+                "secrets.s.name: '../s' is not a valid secret name"
+            ),
             ("configs:\n  c:\n    content: x\n    name: ../c\n", "configs.c.name: '../c' is not a valid config name"),
         ]
         for (index, (section, message)) in cases.enumerated() {
@@ -64,7 +67,10 @@ struct NameEscapeTests {
             #expect(result.status != 0 && result.stderr.contains(message), "\(result.stderr)")
         }
         let services: [(String, String)] = [
-            ("  ../web:\n    image: busybox:latest\n", "compose.yaml:2:3: error: services.\"../web\": '../web' is not a valid service name"),
+            (
+                "  ../web:\n    image: busybox:latest\n",
+                "compose.yaml:2:3: error: services.\"../web\": '../web' is not a valid service name"
+            ),
             (
                 "  web:\n    image: busybox:latest\n    container_name: ../../x\n",
                 "compose.yaml:4:21: error: services.web.container_name: '../../x' is not a valid container name"
@@ -81,7 +87,7 @@ struct NameEscapeTests {
         }
         let project = try directory.write("project/compose.yaml", "services:\n  web:\n    image: busybox:latest\n")
         let result = try BerthBinary.run(
-            ["config", "-f", project.path, "-p", "../../x"], environment: ["NO_COLOR": "1"])
+            ["config", "-f", project.path, "-p", "../../x"], environment: ["NO_COLOR": "1", "BERTH_SECRET": "x"])
         #expect(result.status != 0 && result.stderr.contains("invalid project name '../../x'"), "\(result.stderr)")
     }
 
