@@ -112,6 +112,37 @@ struct NameEscapeTests {
         #expect(namespaces.isEmpty, "\(namespaces)")
     }
 
+    /// The longest socket berth makes is `<root>/containers/<id>/supervisor.sock`; with a
+    /// 120-byte container name under a test root it is far past sun_path (108 bytes).
+    @Test(.enabled(if: getuid() == 0, "up needs root for namespaces, bridges and mounts"), .timeLimit(.minutes(2)))
+    func containerWhoseSocketPathExceedsSunPathStartsExecsAndComesDown() throws {
+        let fixture = try StackFixture()
+        let name = "berth" + String(repeating: "c", count: 115)
+        let file = try fixture.directory.write(
+            "deep/compose.yaml",
+            """
+            name: deep
+            services:
+              app:
+                image: busybox:latest
+                command: ["sleep", "1000"]
+                container_name: \(name)
+                hostname: app
+            """)
+        let files = ["-f", file.path]
+        defer { fixture.cleanUp(["deep": files]) }
+        let socket = "\(fixture.root)/containers/\(name)/supervisor.sock"
+        #expect(socket.utf8.count > 108)
+
+        let up = try fixture.berth(["up"], files + ["-d"])
+        try #require(up.status == 0, "\(up.stderr)")
+        let exec = try fixture.berth(["exec"], files + ["-T", "app", "echo", "inside"])
+        #expect(exec.status == 0 && exec.stdout == "inside\n", "\(exec.stderr)")
+        let down = try fixture.berth(["down"], files + ["-t", "1"])
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(fixture.leftovers().isEmpty, "left behind: \(fixture.leftovers())")
+    }
+
     @Test func treeRemoverRefusesAPathThatResolvesOutsideTheRoot() throws {
         let directory = try TemporaryDirectory()
         let root = directory.url.path + "/root"
