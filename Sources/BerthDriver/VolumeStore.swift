@@ -20,6 +20,18 @@ public struct VolumeInfo: Sendable, Equatable {
     public var project: String?
     /// Containers (of any project) that mount it.
     public var usedBy: [String]
+    /// Processes, one per mount namespace, that mount it now (the kernel's view); filled only
+    /// for commands that delete.
+    public var mountedBy: [Int32] = []
+
+    var isInUse: Bool { !usedBy.isEmpty || !mountedBy.isEmpty }
+
+    /// "container a, b" from the records, else "process N" from the mount tables.
+    var users: String {
+        usedBy.isEmpty
+            ? "process \(mountedBy.map(String.init).joined(separator: ", "))"
+            : "container \(usedBy.joined(separator: ", "))"
+    }
 }
 
 /// Volumes under berth's root: named ones in `<root>/volumes/NAME/_data`, anonymous ones in
@@ -104,7 +116,7 @@ public struct VolumeStore: Sendable {
         guard strict else { return result }
         let live = LiveMounts.users(of: result.map(\.mountpoint))
         for i in result.indices {
-            for pid in live[result[i].mountpoint] ?? [] { result[i].usedBy.append("process \(pid)") }
+            result[i].mountedBy = live[result[i].mountpoint] ?? []
         }
         return result
     }
@@ -140,9 +152,9 @@ public struct VolumeStore: Sendable {
             if force { return }
             throw DriverError("volume \(name) does not exist", hint: "see `berth volume ls`")
         }
-        guard info.usedBy.isEmpty else {
+        guard !info.isInUse else {
             throw DriverError(
-                "volume \(name) is in use by \(info.usedBy.joined(separator: ", "))",
+                "volume \(name) is in use by \(info.users)",
                 hint: "remove the container first (`berth down` in its project)")
         }
         try delete(info)
@@ -151,7 +163,7 @@ public struct VolumeStore: Sendable {
     /// Removes unused anonymous volumes, or every unused volume with `all`; returns their names.
     public func prune(all: Bool) throws -> [String] {
         var removed: [String] = []
-        for info in try list(strict: true) where info.usedBy.isEmpty && (all || info.anonymous) {
+        for info in try list(strict: true) where !info.isInUse && (all || info.anonymous) {
             try delete(info)
             removed.append(info.name)
         }
