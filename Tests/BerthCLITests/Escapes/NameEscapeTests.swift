@@ -226,4 +226,48 @@ struct NameEscapeTests {
         let down = try fixture.berth(["down"], files + ["-v", "-t", "1"])
         #expect(down.status == 0, "\(down.stderr)")
     }
+
+    @Test(.enabled(if: getuid() == 0, "up needs root for namespaces, bridges and mounts"), .timeLimit(.minutes(2)))
+    func downWithVolumesKeepsAVolumeAnotherProjectsRunningContainerMounts() throws {
+        let fixture = try StackFixture()
+        let owner = try fixture.directory.write(
+            "owner/compose.yaml",
+            """
+            name: owner
+            services:
+              app:
+                image: busybox:latest
+                command: ["sleep", "1000"]
+                volumes: ["data:/data"]
+            volumes:
+              data:
+                name: berthshared
+            """)
+        let borrower = try fixture.directory.write(
+            "borrower/compose.yaml",
+            """
+            name: borrower
+            services:
+              app:
+                image: busybox:latest
+                command: ["sleep", "1000"]
+                volumes: ["data:/data"]
+            volumes:
+              data:
+                name: berthshared
+                external: true
+            """)
+        let projects = ["owner": ["-f", owner.path], "borrower": ["-f", borrower.path]]
+        defer { fixture.cleanUp(projects) }
+        for files in [projects["owner"] ?? [], projects["borrower"] ?? []] {
+            let up = try fixture.berth(["up"], files + ["-d"])
+            try #require(up.status == 0, "\(up.stderr)")
+        }
+        try "kept\n".write(toFile: fixture.root + "/volumes/berthshared/_data/f", atomically: false, encoding: .utf8)
+
+        let down = try fixture.berth(["down"], (projects["owner"] ?? []) + ["-v", "-t", "1"])
+        #expect(down.status != 0)
+        #expect(down.stderr.contains("volume berthshared is still mounted by running process"), "\(down.stderr)")
+        #expect(FileManager.default.fileExists(atPath: fixture.root + "/volumes/berthshared/_data/f"))
+    }
 }
