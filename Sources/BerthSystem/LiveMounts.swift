@@ -96,16 +96,9 @@ public enum LiveMounts {
     }
 
     static func processes() -> [Int32] {
-        guard let dir = opendir("/proc") else { return [] }
-        defer { closedir(dir) }
-        var pids: [Int32] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if let pid = Int32(name) { pids.append(pid) }
-        }
-        return pids
+        guard let proc = try? FileDescriptor.open("/proc", O_RDONLY | O_DIRECTORY) else { return [] }
+        defer { proc.close() }
+        return ((try? proc.directoryEntryNames()) ?? []).compactMap { Int32($0) }
     }
 
     static func readLink(_ path: String) -> String? {

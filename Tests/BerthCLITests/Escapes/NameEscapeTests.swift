@@ -180,51 +180,48 @@ struct NameEscapeTests {
           data: {}
         """
 
-    @Test(.enabled(if: getuid() == 0, "up needs root for namespaces, bridges and mounts"), .timeLimit(.minutes(2)))
-    func truncatedStateStopsVolumePruneAllAndTheRunningContainersVolumeSurvives() throws {
+    /// Runs `body` with project `db` up (a sleeping container that mounts volume `db_data`)
+    /// and the path of its state.json, which the body may damage: the record is restored
+    /// afterwards (even when the body fails), and the project must then come down as usual.
+    static func withRunningDatabase(_ body: (StackFixture, _ state: String) throws -> Void) throws {
         let fixture = try StackFixture()
-        let file = try fixture.directory.write("db/compose.yaml", Self.database)
+        let file = try fixture.directory.write("db/compose.yaml", database)
         let files = ["-f", file.path]
         defer { fixture.cleanUp(["db": files]) }
         let up = try fixture.berth(["up"], files + ["-d"])
         try #require(up.status == 0, "\(up.stderr)")
         let state = fixture.root + "/projects/db/state.json"
         let saved = try #require(FileManager.default.contents(atPath: state))
-        try Data().write(to: URL(fileURLWithPath: state))
-
-        let prune = try fixture.berth(["volume", "prune"], ["--all"])
-        #expect(prune.status != 0, "\(prune.stdout)")
-        #expect(prune.stderr.contains(state), "\(prune.stderr)")
-        #expect(FileManager.default.fileExists(atPath: fixture.root + "/volumes/db_data/_data"))
-
-        // With the record repaired the project comes down as usual.
-        try saved.write(to: URL(fileURLWithPath: state))
+        do {
+            defer { try? saved.write(to: URL(fileURLWithPath: state)) }
+            try body(fixture, state)
+        }
         let down = try fixture.berth(["down"], files + ["-v", "-t", "1"])
         #expect(down.status == 0, "\(down.stderr)")
     }
 
     @Test(.enabled(if: getuid() == 0, "up needs root for namespaces, bridges and mounts"), .timeLimit(.minutes(2)))
+    func truncatedStateStopsVolumePruneAllAndTheRunningContainersVolumeSurvives() throws {
+        try Self.withRunningDatabase { fixture, state in
+            try Data().write(to: URL(fileURLWithPath: state))
+            let prune = try fixture.berth(["volume", "prune"], ["--all"])
+            #expect(prune.status != 0, "\(prune.stdout)")
+            #expect(prune.stderr.contains(state), "\(prune.stderr)")
+            #expect(FileManager.default.fileExists(atPath: fixture.root + "/volumes/db_data/_data"))
+        }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "up needs root for namespaces, bridges and mounts"), .timeLimit(.minutes(2)))
     func volumeInUseIsNotRemovedEvenWhenItsProjectRecordIsMissing() throws {
-        let fixture = try StackFixture()
-        let file = try fixture.directory.write("db/compose.yaml", Self.database)
-        let files = ["-f", file.path]
-        defer { fixture.cleanUp(["db": files]) }
-        let up = try fixture.berth(["up"], files + ["-d"])
-        try #require(up.status == 0, "\(up.stderr)")
-        let state = fixture.root + "/projects/db/state.json"
-        let aside = fixture.directory.url.path + "/state.json.aside"
-        try FileManager.default.moveItem(atPath: state, toPath: aside)
-
-        let remove = try fixture.berth(["volume", "rm"], ["db_data"])
-        #expect(remove.status != 0, "\(remove.stdout)")
-        #expect(remove.stderr.contains("volume db_data is in use by process"), "\(remove.stderr)")
-        let prune = try fixture.berth(["volume", "prune"], ["--all"])
-        #expect(!prune.stdout.contains("db_data"), "\(prune.stdout)")
-        #expect(FileManager.default.fileExists(atPath: fixture.root + "/volumes/db_data/_data"))
-
-        try FileManager.default.moveItem(atPath: aside, toPath: state)
-        let down = try fixture.berth(["down"], files + ["-v", "-t", "1"])
-        #expect(down.status == 0, "\(down.stderr)")
+        try Self.withRunningDatabase { fixture, state in
+            try FileManager.default.removeItem(atPath: state)
+            let remove = try fixture.berth(["volume", "rm"], ["db_data"])
+            #expect(remove.status != 0, "\(remove.stdout)")
+            #expect(remove.stderr.contains("volume db_data is in use by process"), "\(remove.stderr)")
+            let prune = try fixture.berth(["volume", "prune"], ["--all"])
+            #expect(!prune.stdout.contains("db_data"), "\(prune.stdout)")
+            #expect(FileManager.default.fileExists(atPath: fixture.root + "/volumes/db_data/_data"))
+        }
     }
 
     @Test(.enabled(if: getuid() == 0, "up needs root for namespaces, bridges and mounts"), .timeLimit(.minutes(2)))
