@@ -227,33 +227,16 @@ struct NameEscapeTests {
     @Test(.enabled(if: getuid() == 0, "up needs root for namespaces, bridges and mounts"), .timeLimit(.minutes(2)))
     func downWithVolumesKeepsAVolumeAnotherProjectsRunningContainerMounts() throws {
         let fixture = try StackFixture()
-        let owner = try fixture.directory.write(
-            "owner/compose.yaml",
-            """
-            name: owner
-            services:
-              app:
-                image: busybox:latest
-                command: ["sleep", "1000"]
-                volumes: ["data:/data"]
-            volumes:
-              data:
-                name: berthshared
-            """)
-        let borrower = try fixture.directory.write(
-            "borrower/compose.yaml",
-            """
-            name: borrower
-            services:
-              app:
-                image: busybox:latest
-                command: ["sleep", "1000"]
-                volumes: ["data:/data"]
-            volumes:
-              data:
-                name: berthshared
-                external: true
-            """)
+        // The same stack under two names; the borrower joins the owner's volume.
+        func stack(_ name: String, external: Bool) throws -> URL {
+            try fixture.directory.write(
+                "\(name)/compose.yaml",
+                "name: \(name)\nservices:\n  app:\n    image: busybox:latest\n    command: [\"sleep\", \"1000\"]\n"
+                    + "    volumes: [\"data:/data\"]\nvolumes:\n  data:\n    name: berthshared\n"
+                    + (external ? "    external: true\n" : ""))
+        }
+        let owner = try stack("owner", external: false)
+        let borrower = try stack("borrower", external: true)
         let projects = ["owner": ["-f", owner.path], "borrower": ["-f", borrower.path]]
         defer { fixture.cleanUp(projects) }
         for files in [projects["owner"] ?? [], projects["borrower"] ?? []] {
