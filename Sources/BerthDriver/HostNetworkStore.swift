@@ -163,6 +163,7 @@ public struct HostNetworkStore: Sendable {
         guard let record = try load(name) else {
             throw DriverError("network \(name) does not exist", hint: "see `berth network ls`")
         }
+        _ = try store.statesBeforeRemoving("network \(name)")
         let users = users(of: name)
         guard users.isEmpty else {
             throw DriverError(

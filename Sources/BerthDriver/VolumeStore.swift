@@ -60,16 +60,11 @@ public struct VolumeStore: Sendable {
     /// fails on a record that cannot be read; listing shows what the readable records say.
     func usage(strict: Bool) throws -> Usage {
         var usage = Usage()
-        for project in store.projects() {
-            let loaded: ProjectState?
-            do { loaded = try store.load(project: project) } catch {
-                guard strict else { continue }
-                throw DriverError(
-                    "cannot tell which containers use volumes: \(error)",
-                    hint: "until the file is repaired or moved aside, volume removal is refused so that a running "
-                        + "container's volume is not deleted")
-            }
-            guard let state = loaded else { continue }
+        let states =
+            strict
+            ? try store.statesBeforeRemoving("volumes")
+            : store.projects().compactMap { try? store.load(project: $0) }
+        for state in states {
             for volume in state.volumes where !volume.external { usage.projectOf[volume.name] = state.name }
             for container in state.containers {
                 usage.containers.insert(container.name)
