@@ -65,7 +65,7 @@ enum ServiceParser {
             switch e.key {
             case "image":
                 if let t = ctx.text(v, p) {
-                    if t.isEmpty || t.contains(where: { $0 == " " || $0 == "\t" }) {
+                    if !ImageReferenceShape.isPlausible(t) {
                         ctx.error(
                             "invalid-value", "'\(t)' is not an image reference", at: v.location, p,
                             hint: "write an image reference such as 'nginx:1.27'")
@@ -122,7 +122,7 @@ enum ServiceParser {
             case "pids_limit": s.pidsLimit = ctx.int(v, p, min: -1)
             case "container_name":
                 if let t = ctx.text(v, p) {
-                    if Names.isIdentifier(t, extra: "_.-"), t.count > 1 {
+                    if ResourceName.isValid(t), t.count > 1 {
                         s.containerName = t
                         site.containerName = v.location
                     } else {
