@@ -31,6 +31,7 @@ enum SeccompCompiler {
             key =
                 try JSONCoding.encodeString(profile)
                 + "|caps=\(capabilities.bits)|arch=\(archName)+\(subArchitectures)|\(kernelRelease())"
+                + "|compiler=\(compilerVersion)"
         } catch {
             throw .seccomp("cannot serialise profile: \(error)")
         }
@@ -45,6 +46,10 @@ enum SeccompCompiler {
         }
         return (bytes, path)
     }
+
+    /// Part of the cache key: bump it whenever the same profile compiles to different code
+    /// (2: the ENOSYS stub for calls newer than the profile).
+    static let compilerVersion = 2
 
     static func fnv1a(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -124,8 +129,17 @@ enum SeccompCompiler {
         defer { memfd.close() }
         let exported = seccomp_export_bpf(context, memfd.rawValue)
         if exported < 0 { throw .seccomp("seccomp_export_bpf failed: \(Errno(rawValue: -exported))") }
-        return try system { () throws(SystemCallError) in
+        let filter = try system { () throws(SystemCallError) in
             try FileSystemCalls.readFile("/proc/self/fd/\(memfd.rawValue)")
         }
+        // A profile that denies by default gets runc's ENOSYS for calls newer than it knows;
+        // one that allows by default (a deny list) has nothing to add.
+        guard defaultAction != allowAction && defaultAction != logAction else { return filter }
+        let names = (profile.syscalls ?? []).filter { applies($0, capabilities: capabilities) }
+            .flatMap { ($0.names ?? []) + ($0.name.map { [$0] } ?? []) }
+        return SeccompEnosysStub.bytes(names: names) + filter
     }
+
+    static let allowAction: UInt32 = 0x7fff_0000
+    static let logAction: UInt32 = 0x7ffc_0000
 }
