@@ -2,19 +2,21 @@ extension SeccompProfile {
     /// berth's default: docker's current default profile (moby profiles/seccomp, kernel 6.13
     /// list, io_uring and AF_ALG blocked), with the differences docs/runtime.md lists. Calls
     /// not listed fail with EPERM, calls newer than every listed one with ENOSYS (see
-    /// SeccompEnosysStub); namespace, mount, module, clock, keyring, bpf and tracing calls are
+    /// SeccompPrelude); namespace, mount, module, clock, keyring, bpf and tracing calls are
     /// only allowed when the matching capability is granted.
     public static let containerDefault = SeccompProfile(
         defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1,
         syscalls: [
             Rule(baseAllowList),
             Rule(["process_vm_readv", "process_vm_writev", "ptrace"], includes: Filter(minKernel: "4.8")),
-            // 32-bit x86 programs create sockets through the socketcall multiplexer, whose
+            // 32-bit x86 programs create sockets through socketcall(SYS_SOCKET, …), whose
             // address family sits behind a pointer seccomp cannot read: it would bypass the
             // AF_ALG block below. Docker closes that gap with AppArmor/SELinux rules; berth has
-            // no LSM profile, so it denies socketcall (ENOSYS, distinct from the default errno
-            // so libseccomp keeps the rule). See docs/runtime.md, "Seccomp".
-            Rule(["socketcall"], "SCMP_ACT_ERRNO", errnoRet: 38),
+            // no LSM profile, so socketcall(SYS_SOCKET) fails with ENOSYS (SeccompPrelude
+            // enforces it; see docs/runtime.md, "Seccomp").
+            Rule(
+                ["socketcall"], "SCMP_ACT_ERRNO", args: [Argument(index: 0, value: 1, op: "SCMP_CMP_EQ")],
+                errnoRet: 38),
             // Every address family except AF_ALG (38, CVE-2026-31431 "Copy Fail") and AF_VSOCK
             // (40): three ranges, since two "!=" conditions on one argument would be ANDed
             // inside one rule and ORed across two rules.
@@ -96,9 +98,9 @@ extension SeccompProfile {
     sendto setfsgid setfsgid32 setfsuid setfsuid32 setgid setgid32 setgroups setgroups32 setitimer setpgid
     setpriority setregid setregid32 setresgid setresgid32 setresuid setresuid32 setreuid setreuid32 setrlimit
     set_robust_list setsid setsockopt set_thread_area set_tid_address setuid setuid32 setxattr setxattrat shmat
-    shmctl shmdt shmget shutdown sigaltstack signalfd signalfd4 sigprocmask sigreturn socketpair splice stat
-    stat64 statfs statfs64 statmount statx symlink symlinkat sync sync_file_range syncfs sysinfo tee tgkill time
-    timer_create timer_delete timer_getoverrun timer_gettime timer_gettime64 timer_settime timer_settime64
+    shmctl shmdt shmget shutdown sigaltstack signalfd signalfd4 sigprocmask sigreturn socketcall socketpair splice
+    stat stat64 statfs statfs64 statmount statx symlink symlinkat sync sync_file_range syncfs sysinfo tee tgkill
+    time timer_create timer_delete timer_getoverrun timer_gettime timer_gettime64 timer_settime timer_settime64
     timerfd_create timerfd_gettime timerfd_gettime64 timerfd_settime timerfd_settime64 times tkill truncate
     truncate64 ugetrlimit umask uname unlink unlinkat uretprobe utime utimensat utimensat_time64 utimes vfork
     vmsplice wait4 waitid waitpid write writev

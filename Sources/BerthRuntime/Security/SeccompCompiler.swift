@@ -48,7 +48,7 @@ enum SeccompCompiler {
     }
 
     /// Part of the cache key: bump it whenever the same profile compiles to different code
-    /// (2: the ENOSYS stub for calls newer than the profile).
+    /// (2: SeccompPrelude, ENOSYS for calls newer than the profile and socketcall denials).
     static let compilerVersion = 2
 
     static func fnv1a(_ text: String) -> UInt64 {
@@ -104,7 +104,12 @@ enum SeccompCompiler {
                 throw .seccomp("cannot add architecture 0x\(String(arch, radix: 16)): \(Errno(rawValue: -result))")
             }
         }
+        var socketcallDenials: [SeccompPrelude.SocketcallDenial] = []
         for rule in profile.syscalls ?? [] where applies(rule, capabilities: capabilities) {
+            if let denial = SeccompPrelude.socketcallDenial(rule) {
+                socketcallDenials.append(denial)
+                continue
+            }
             let action = try SeccompProfile.action(rule.action, errno: rule.errnoRet, source: source)
             if action == defaultAction { continue }
             let comparisons = (rule.args ?? []).map { arg in
@@ -134,10 +139,11 @@ enum SeccompCompiler {
         }
         // A profile that denies by default gets runc's ENOSYS for calls newer than it knows;
         // one that allows by default (a deny list) has nothing to add.
-        guard defaultAction != allowAction && defaultAction != logAction else { return filter }
+        let deniesByDefault = defaultAction != allowAction && defaultAction != logAction
         let names = (profile.syscalls ?? []).filter { applies($0, capabilities: capabilities) }
             .flatMap { ($0.names ?? []) + ($0.name.map { [$0] } ?? []) }
-        return SeccompEnosysStub.bytes(names: names) + filter
+        return SeccompPrelude.bytes(enosysBeyond: deniesByDefault ? names : nil, socketcallDenials: socketcallDenials)
+            + filter
     }
 
     static let allowAction: UInt32 = 0x7fff_0000

@@ -60,6 +60,45 @@ struct KernelPolicyEscapeTests {
         }
         """
 
+    /// A libc-free 32-bit x86 probe (int 0x80): the socketcall path that libseccomp cannot
+    /// filter by address family, the direct socket call, and an unknown number.
+    static let socketcallProbe = """
+        static long sys(long nr, long a, long b, long c) {
+            long ret;
+            __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+            return ret;
+        }
+        static void out(const char *s) { long n = 0; while (s[n]) n++; sys(4, 1, (long)s, n); }
+        static void num(const char *name, long v) {
+            char buf[64]; int i = 0; const char *p = name;
+            while (*p) buf[i++] = *p++;
+            buf[i++] = '=';
+            if (v < 0) { buf[i++] = '-'; v = -v; }
+            char d[16]; int k = 0; do { d[k++] = '0' + v % 10; v /= 10; } while (v);
+            while (k) buf[i++] = d[--k];
+            buf[i++] = '\\n'; buf[i] = 0; out(buf);
+        }
+        void _start(void) {
+            long args[3] = {38, 5, 0};
+            num("socketcall_alg", sys(102, 1, (long)args, 0));
+            long inet[3] = {2, 2, 0};
+            num("socketcall_inet", sys(102, 1, (long)inet, 0));
+            num("socket_alg", sys(359, 38, 5, 0));
+            num("socket_inet", sys(359, 2, 2, 0));
+            num("unknown_1000", sys(1000, 0, 0, 0));
+            sys(1, 0, 0, 0);
+        }
+        """
+
+    /// The kernel runs 32-bit x86 programs (IA32 emulation) on this host.
+    static var hostRuns32BitX86: Bool {
+        #if arch(x86_64)
+            return FileManager.default.fileExists(atPath: "/proc/sys/abi/vsyscall32")
+        #else
+            return false
+        #endif
+    }
+
     /// Sets `security.capability` (VFS_CAP_REVISION_2, effective bit) on `path`: nothing
     /// permitted, CAP_DAC_OVERRIDE inheritable. Only a process whose own inheritable set
     /// holds DAC_OVERRIDE gets it at exec.
@@ -163,5 +202,29 @@ struct KernelPolicyEscapeTests {
         ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "end\n", "\(run.stdout)")
+    }
+
+    @Test(.timeLimit(.minutes(2)), .enabled(if: hostRuns32BitX86, "needs x86_64 with IA32 emulation"))
+    func thirtyTwoBitProgramsCannotReachAfAlgThroughSocketcall() throws {
+        let fixture = try RuntimeFixture()
+        let probe = try StaticProbe.build(
+            "socketcall32", source: Self.socketcallProbe, in: fixture.directory,
+            flags: ["-m32", "-nostdlib", "-ffreestanding", "-fno-stack-protector", "-fno-pic", "-no-pie"])
+        let rootfs = try CraftedRootfs(in: fixture.directory)
+        try rootfs.install(probe, at: "bin/socketcall32")
+        let id = "berth-socketcall-\(getpid())"
+        defer {
+            _ = try? fixture.berth(["container", "rm", "-f", id])
+            fixture.cleanUp()
+        }
+        let run = try fixture.berth([
+            "container", "run", "--rm", "--rootfs", rootfs.path, "--name", id, "/bin/socketcall32",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        // The probe prints raw kernel returns: -errno on failure.
+        #expect(run.stdout.contains("socketcall_alg=-38\n"), "\(run.stdout)")
+        #expect(run.stdout.contains("socket_alg=-1\n"), "\(run.stdout)")
+        #expect(!run.stdout.contains("socket_inet=-"), "\(run.stdout)")
+        #expect(run.stdout.contains("unknown_1000=-38\n"), "\(run.stdout)")
     }
 }
