@@ -124,53 +124,37 @@ struct KernelPolicyEscapeTests {
 
     @Test(.timeLimit(.minutes(2)))
     func fileCapabilityBinaryGivesANonRootUserNoCapabilityInRunAndExec() throws {
-        let fixture = try RuntimeFixture()
-        let probe = try StaticProbe.build("caps", source: Self.capabilityProbe, in: fixture.directory)
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        try rootfs.install(probe, at: "bin/capprobe")
-        try Self.grantInheritableDacOverride(rootfs.path + "/bin/capprobe")
-        let id = "berth-capinh-\(getpid())"
-        defer {
-            _ = try? fixture.berth(["container", "rm", "-f", id])
-            fixture.cleanUp()
-        }
+        let container = try CraftedContainer("capinh", probe: Self.capabilityProbe)
+        defer { container.cleanUp() }
+        try Self.grantInheritableDacOverride(container.rootfs.path + "/bin/probe")
 
-        let run = try fixture.berth([
-            "container", "run", "--rm", "--rootfs", rootfs.path, "--name", id, "--user", "65534:65534",
-            "/bin/capprobe",
-        ])
+        let run = try container.run(["/bin/probe"], options: ["--user", "65534:65534"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("CapInh:\t0000000000000000"), "\(run.stdout)")
         #expect(run.stdout.contains("CapEff:\t0000000000000000"), "\(run.stdout)")
         #expect(run.stdout.contains("write-open /etc/passwd: Permission denied"), "\(run.stdout)")
 
-        let started = try fixture.berth([
-            "container", "run", "-d", "--rootfs", rootfs.path, "--name", id, "sleep", "600",
+        let started = try container.fixture.berth([
+            "container", "run", "-d", "--rootfs", container.rootfs.path, "--name", container.id, "sleep", "600",
         ])
         try #require(started.status == 0, "\(started.stderr)")
-        let exec = try fixture.berth(["container", "exec", "--user", "65534:65534", id, "/bin/capprobe"])
+        let exec = try container.fixture.berth([
+            "container", "exec", "--user", "65534:65534", container.id, "/bin/probe",
+        ])
         #expect(exec.status == 0, "\(exec.stderr)")
         #expect(exec.stdout.contains("CapInh:\t0000000000000000"), "\(exec.stdout)")
         #expect(exec.stdout.contains("write-open /etc/passwd: Permission denied"), "\(exec.stdout)")
-        let root = try fixture.berth(["container", "exec", id, "grep", "CapInh", "/proc/self/status"])
+        let root = try container.fixture.berth([
+            "container", "exec", container.id, "grep", "CapInh", "/proc/self/status",
+        ])
         #expect(root.stdout.contains("CapInh:\t0000000000000000"), "root's exec: \(root.stdout)")
     }
 
     @Test(.timeLimit(.minutes(2)))
     func seccompBlocksIoUringAndAfAlgAndLetsLibcFallBackFromNewAndUnknownCalls() throws {
-        let fixture = try RuntimeFixture()
-        let probe = try StaticProbe.build("seccomp", source: Self.seccompProbe, in: fixture.directory)
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        try rootfs.install(probe, at: "bin/seccompprobe")
-        let id = "berth-seccomp-\(getpid())"
-        defer {
-            _ = try? fixture.berth(["container", "rm", "-f", id])
-            fixture.cleanUp()
-        }
-
-        let run = try fixture.berth([
-            "container", "run", "--rm", "--rootfs", rootfs.path, "--name", id, "/bin/seccompprobe",
-        ])
+        let container = try CraftedContainer("seccomp", probe: Self.seccompProbe)
+        defer { container.cleanUp() }
+        let run = try container.run(["/bin/probe"])
         #expect(run.status == 0, "\(run.stderr)")
         let calls = Self.results(run.stdout)
         for blocked in ["io_uring_setup", "io_uring_enter", "io_uring_register", "socket_alg", "socket_vsock"] {
@@ -188,38 +172,21 @@ struct KernelPolicyEscapeTests {
 
     @Test(.timeLimit(.minutes(2)))
     func procInterruptsIsMaskedAsDockerMasksIt() throws {
-        let fixture = try RuntimeFixture()
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        let id = "berth-interrupts-\(getpid())"
-        defer {
-            _ = try? fixture.berth(["container", "rm", "-f", id])
-            fixture.cleanUp()
-        }
+        let container = try CraftedContainer("interrupts")
+        defer { container.cleanUp() }
         // Host-wide interrupt counts are a side channel between containers (moby#49560).
-        let run = try fixture.berth([
-            "container", "run", "--rm", "--rootfs", rootfs.path, "--name", id, "sh", "-c",
-            "cat /proc/interrupts; echo end",
-        ])
+        let run = try container.run(["sh", "-c", "cat /proc/interrupts; echo end"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "end\n", "\(run.stdout)")
     }
 
     @Test(.timeLimit(.minutes(2)), .enabled(if: hostRuns32BitX86, "needs x86_64 with IA32 emulation"))
     func thirtyTwoBitProgramsCannotReachAfAlgThroughSocketcall() throws {
-        let fixture = try RuntimeFixture()
-        let probe = try StaticProbe.build(
-            "socketcall32", source: Self.socketcallProbe, in: fixture.directory,
+        let container = try CraftedContainer(
+            "sc32", probe: Self.socketcallProbe,
             flags: ["-m32", "-nostdlib", "-ffreestanding", "-fno-stack-protector", "-fno-pic", "-no-pie"])
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        try rootfs.install(probe, at: "bin/socketcall32")
-        let id = "berth-socketcall-\(getpid())"
-        defer {
-            _ = try? fixture.berth(["container", "rm", "-f", id])
-            fixture.cleanUp()
-        }
-        let run = try fixture.berth([
-            "container", "run", "--rm", "--rootfs", rootfs.path, "--name", id, "/bin/socketcall32",
-        ])
+        defer { container.cleanUp() }
+        let run = try container.run(["/bin/probe"])
         #expect(run.status == 0, "\(run.stderr)")
         // The probe prints raw kernel returns: -errno on failure.
         #expect(run.stdout.contains("socketcall_alg=-38\n"), "\(run.stdout)")

@@ -16,60 +16,38 @@ struct RootfsEscapeTests {
     /// Enough `..` to climb from any rootfs under /tmp to the host's `/` if it were followed there.
     static let climb = String(repeating: "../", count: 24)
 
-    /// A stack of one long-running service on `image`, with optional extra service keys.
-    static func compose(image: String, project: String, extra: String = "") -> String {
-        """
-        name: \(project)
-        services:
-          app:
-            image: \(image)
-            command: ["sleep", "600"]
-        \(extra)
-        """
-    }
-
     @Test(.timeLimit(.minutes(3)))
     func symlinkedEtcFilesPointingOutsideResolveInsideTheContainerAndCreateNothingOnTheHost() throws {
-        let fixture = try StackFixture()
-        let outside = fixture.directory.url.path + "/outside"
+        let stack = try CraftedStack(project: "berthesc1")
+        defer { stack.cleanUp() }
+        let outside = stack.fixture.directory.url.path + "/outside"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        try rootfs.symlink("etc/hostname", to: Self.climb + outside.dropFirst() + "/hostname")
-        try rootfs.symlink("etc/hosts", to: outside + "/hosts")
-        try rootfs.symlink("etc/resolv.conf", to: Self.climb + outside.dropFirst() + "/resolv.conf")
-        try rootfs.importImage("berth-escape-etc:1", root: fixture.root)
-        let file = try fixture.directory.write(
-            "compose.yaml", Self.compose(image: "berth-escape-etc:1", project: "berthesc1"))
-        let files = ["-f", file.path]
-        defer { fixture.cleanUp(["berthesc1": files]) }
+        try stack.rootfs.symlink("etc/hostname", to: Self.climb + outside.dropFirst() + "/hostname")
+        try stack.rootfs.symlink("etc/hosts", to: outside + "/hosts")
+        try stack.rootfs.symlink("etc/resolv.conf", to: Self.climb + outside.dropFirst() + "/resolv.conf")
 
-        let up = try fixture.berth(["up"], files + ["-d"], timeout: .seconds(60))
+        let up = try stack.up()
         #expect(up.status == 0, "\(up.stderr)")
         for name in ["hostname", "hosts", "resolv.conf"] {
             #expect(!FileManager.default.fileExists(atPath: "\(outside)/\(name)"), "\(name) was created on the host")
         }
         // docker's behaviour: the link is followed inside the container's root, so berth's
         // files land at the link's target *in the container*.
-        let inside = try fixture.berth(["exec"], files + ["app", "cat", "/etc/hostname", outside + "/hosts"])
+        let inside = try stack.exec(["cat", "/etc/hostname", outside + "/hosts"])
         #expect(inside.status == 0, "\(inside.stderr)")
         #expect(inside.stdout.contains("localhost"), "\(inside.stdout)")
     }
 
     @Test(.timeLimit(.minutes(3)))
     func symlinkToAHostFifoNeitherBlocksUpNorOpensTheFifo() throws {
-        let fixture = try StackFixture()
-        let fifo = fixture.directory.url.path + "/berth-host-fifo"
+        let stack = try CraftedStack(project: "berthesc2")
+        defer { stack.cleanUp() }
+        let fifo = stack.fixture.directory.url.path + "/berth-host-fifo"
         try #require(mkfifo(fifo, 0o644) == 0, "mkfifo: errno \(errno)")
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        try rootfs.symlink("etc/hostname", to: fifo)
-        try rootfs.importImage("berth-escape-fifolink:1", root: fixture.root)
-        let file = try fixture.directory.write(
-            "compose.yaml", Self.compose(image: "berth-escape-fifolink:1", project: "berthesc2"))
-        let files = ["-f", file.path]
-        defer { fixture.cleanUp(["berthesc2": files]) }
+        try stack.rootfs.symlink("etc/hostname", to: fifo)
 
         // Before the fix the child opened the host FIFO for writing and waited for a reader.
-        let up = try fixture.berth(["up"], files + ["-d"], timeout: .seconds(45))
+        let up = try stack.up(timeout: .seconds(45))
         #expect(up.status == 0, "\(up.stderr)")
         var info = stat()
         #expect(lstat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO, "the host FIFO was replaced")
@@ -77,16 +55,11 @@ struct RootfsEscapeTests {
 
     @Test(.timeLimit(.minutes(3)))
     func fifoAsEtcHostnameIsRefusedWithAnErrorNamingThePath() throws {
-        let fixture = try StackFixture()
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        try rootfs.fifo("etc/hostname")
-        try rootfs.importImage("berth-escape-fifo:1", root: fixture.root)
-        let file = try fixture.directory.write(
-            "compose.yaml", Self.compose(image: "berth-escape-fifo:1", project: "berthesc3"))
-        let files = ["-f", file.path]
-        defer { fixture.cleanUp(["berthesc3": files]) }
+        let stack = try CraftedStack(project: "berthesc3")
+        defer { stack.cleanUp() }
+        try stack.rootfs.fifo("etc/hostname")
 
-        let up = try fixture.berth(["up"], files + ["-d"], timeout: .seconds(45))
+        let up = try stack.up(timeout: .seconds(45))
         #expect(up.status != 0)
         #expect(up.stderr.contains("/etc/hostname"), "\(up.stderr)")
         #expect(up.stderr.contains("FIFO"), "\(up.stderr)")
@@ -94,40 +67,27 @@ struct RootfsEscapeTests {
 
     @Test(.timeLimit(.minutes(3)))
     func symlinkedFileVolumeTargetStaysInsideTheContainer() throws {
-        let fixture = try StackFixture()
-        let outside = fixture.directory.url.path + "/outside"
+        let stack = try CraftedStack(project: "berthesc4")
+        defer { stack.cleanUp() }
+        let outside = stack.fixture.directory.url.path + "/outside"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
-        let source = try fixture.directory.write("app.conf", "setting=berth\n")
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        try rootfs.symlink("etc/app.conf", to: Self.climb + outside.dropFirst() + "/volume-target")
-        try rootfs.importImage("berth-escape-volume:1", root: fixture.root)
-        let file = try fixture.directory.write(
-            "compose.yaml",
-            Self.compose(
-                image: "berth-escape-volume:1", project: "berthesc4",
-                extra: "    volumes:\n      - \(source.path):/etc/app.conf:ro\n"))
-        let files = ["-f", file.path]
-        defer { fixture.cleanUp(["berthesc4": files]) }
+        let source = try stack.fixture.directory.write("app.conf", "setting=berth\n")
+        try stack.rootfs.symlink("etc/app.conf", to: Self.climb + outside.dropFirst() + "/volume-target")
 
-        let up = try fixture.berth(["up"], files + ["-d"], timeout: .seconds(60))
+        let up = try stack.up(service: "    volumes:\n      - \(source.path):/etc/app.conf:ro\n")
         #expect(up.status == 0, "\(up.stderr)")
         #expect(!FileManager.default.fileExists(atPath: outside + "/volume-target"), "created on the host")
-        let inside = try fixture.berth(["exec"], files + ["app", "cat", "/etc/app.conf"])
+        let inside = try stack.exec(["cat", "/etc/app.conf"])
         #expect(inside.stdout == "setting=berth\n", "\(inside.stdout)\(inside.stderr)")
     }
 
     @Test(.timeLimit(.minutes(2)))
     func sysLinkedToProcIsRefusedWithAClearError() throws {
-        let fixture = try RuntimeFixture()
-        let rootfs = try CraftedRootfs(in: fixture.directory)
-        try FileManager.default.removeItem(atPath: rootfs.path + "/sys")
-        try rootfs.symlink("sys", to: "/proc")
-        let id = "berth-syslink-\(getpid())"
-        defer {
-            _ = try? fixture.berth(["container", "rm", "-f", id])
-            fixture.cleanUp()
-        }
-        let run = try fixture.berth(["container", "run", "--rm", "--rootfs", rootfs.path, "--name", id, "true"])
+        let container = try CraftedContainer("syslink")
+        defer { container.cleanUp() }
+        try FileManager.default.removeItem(atPath: container.rootfs.path + "/sys")
+        try container.rootfs.symlink("sys", to: "/proc")
+        let run = try container.run(["true"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("/sys is a symbolic link"), "\(run.stderr)")
     }
