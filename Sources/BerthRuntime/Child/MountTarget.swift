@@ -12,7 +12,8 @@ import BerthSystem
 /// - nothing is created through a symlink: a dangling link is read and its target prepared
 ///   inside the rootfs instead, and new entries are made with mkdirat or O_CREAT|O_EXCL|O_NOFOLLOW
 ///   in a directory that was itself resolved inside the rootfs;
-/// - the target is opened O_PATH only, so a FIFO cannot block and a device is never opened;
+/// - the target is opened O_PATH only, so a FIFO cannot block and a device is never opened
+///   (O_PATH opens nothing; openat2 rejects O_NONBLOCK next to it, and it is not needed);
 /// - FIFOs, sockets and device nodes are refused as targets (a device only when a device is
 ///   bound onto it).
 enum MountTarget {
