@@ -6,7 +6,9 @@ import Foundation
 #endif
 
 /// Starts, signals and stops a project's network daemon (`berth __netd`), which runs
-/// detached in its own session like the container supervisors.
+/// detached in its own session like the container supervisors. The recorded pid is the
+/// daemon's supervisor (`NetworkDaemonSupervisor`), which restarts the daemon proper when it
+/// dies; signals sent here reach the daemon through it.
 public struct NetworkDaemonControl: Sendable {
     public let root: String
     public let project: String
@@ -20,8 +22,21 @@ public struct NetworkDaemonControl: Sendable {
         let log = DriverPaths(root: root).daemonLog(project: project)
         try FileManager.default.createDirectory(
             atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // Files an interrupted write left behind (see AtomicFile) are removed by each start.
+        AtomicFile.removeStaleTemporaries(in: (log as NSString).deletingLastPathComponent)
         return try DetachedSpawn.spawn(
-            executable, arguments: ["__netd", "--root", root, "--project", project], logPath: log)
+            executable, arguments: Self.arguments(root: root, project: project), logPath: log)
+    }
+
+    static func arguments(root: String, project: String) -> [String] {
+        ["__netd", "--root", root, "--project", project]
+    }
+
+    /// The project needs a daemon (it has containers or networks) and none runs: DNS and
+    /// published ports are down until a command starts one.
+    public func isDown(pid: Int32?, containers: Int, networks: Int) -> Bool {
+        guard containers > 0 || networks > 0 else { return false }
+        return !(pid.map(isRunning) ?? false)
     }
 
     /// Alive and really a berth network daemon (not a recycled pid); reaps it if it is our
@@ -57,7 +72,7 @@ public struct NetworkDaemonControl: Sendable {
     public func synchronize(pid: Int32, timeout: Duration = .seconds(5)) {
         let paths = DriverPaths(root: root)
         let token = UUID().uuidString
-        try? Data(token.utf8).write(to: URL(fileURLWithPath: paths.daemonRequest(project: project)), options: .atomic)
+        try? AtomicFile.write(paths.daemonRequest(project: project), token, durable: false)
         reload(pid: pid)
         let clock = ContinuousClock()
         let deadline = clock.now + timeout

@@ -13,8 +13,12 @@ struct NetworkDaemonCommand: ParsableCommand {
 
     @Option var root: String
     @Option var project: String
+    /// Run the daemon itself; without it this process is the daemon's supervisor.
+    @Flag var worker = false
 
     func run() throws {
-        Glibc.exit(NetworkDaemon(root: root, project: project).run())
+        if worker { Glibc.exit(NetworkDaemon(root: root, project: project).run()) }
+        Glibc.exit(
+            NetworkDaemonSupervisor(root: root, project: project, executable: StackContext.executable).run())
     }
 }

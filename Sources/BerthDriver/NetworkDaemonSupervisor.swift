@@ -1,0 +1,111 @@
+import BerthSystem
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The process recorded as a project's network daemon (`berth __netd`): it starts the daemon
+/// proper (`berth __netd --worker`) and restarts it with `RestartBackoff` when it dies, so DNS
+/// and published ports come back without anyone running a command. Single purpose and
+/// single-threaded: it only spawns, forwards SIGHUP, stops on SIGTERM, and logs every exit of
+/// the daemon with its cause to the project's `netd.log`. A daemon exiting with 0 has nothing
+/// left to serve, and the supervisor exits with it.
+public struct NetworkDaemonSupervisor {
+    let root: String
+    let project: String
+    let executable: String
+
+    public init(root: String, project: String, executable: String) {
+        self.root = root
+        self.project = project
+        self.executable = executable
+    }
+
+    public func run() -> Int32 {
+        let signals = [SIGCHLD, SIGTERM, SIGINT, SIGHUP]
+        SignalWait.block(signals)
+        let clock = ContinuousClock()
+        let start = clock.now
+        func now() -> Int64 {
+            let elapsed = (clock.now - start).components
+            return elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+        }
+        var backoff = RestartBackoff()
+        var worker: pid_t?
+        var startedAt: Int64 = 0
+        var restartAt: Int64? = 0
+        log("supervising the network daemon of project \(project)")
+        while true {
+            if worker == nil, let due = restartAt, now() >= due {
+                restartAt = nil
+                startedAt = now()
+                do {
+                    worker = try DetachedSpawn.spawn(
+                        executable,
+                        arguments: NetworkDaemonControl.arguments(root: root, project: project) + ["--worker"],
+                        logPath: DriverPaths(root: root).daemonLog(project: project))
+                } catch {
+                    guard let delay = backoff.failed(at: now(), ranFor: 0) else {
+                        log("giving up: cannot start the network daemon: \(error); `berth up` tries again")
+                        return 1
+                    }
+                    log("cannot start the network daemon: \(error); retrying in \(delay) ms")
+                    restartAt = now() + delay
+                }
+            }
+            let wait = restartAt.map { max(1, $0 - now()) } ?? 1000
+            switch SignalWait.next(signals, milliseconds: min(wait, 1000)) {
+            case SIGTERM, SIGINT:
+                if let worker { stop(worker) }
+                log("stopped on request")
+                return 0
+            case SIGHUP:
+                if let worker { kill(worker, SIGHUP) }
+            default:
+                break
+            }
+            guard let pid = worker, let (_, status) = try? ProcessControl.wait(pid, options: WNOHANG) else { continue }
+            worker = nil
+            let ran = now() - startedAt
+            if status == .exited(0) {
+                log("the network daemon (pid \(pid)) finished; exiting")
+                return 0
+            }
+            guard let delay = backoff.failed(at: now(), ranFor: ran) else {
+                log(
+                    "giving up: the network daemon (pid \(pid)) \(Self.describe(status)), "
+                        + "\(RestartBackoff.maxFailures) failures within \(RestartBackoff.window / 1000) s; "
+                        + "DNS and published ports are down until `berth up` starts it again")
+                return 1
+            }
+            log("the network daemon (pid \(pid)) \(Self.describe(status)) after \(ran) ms; restarting in \(delay) ms")
+            restartAt = now() + delay
+        }
+    }
+
+    /// SIGTERM, SIGKILL after two seconds; returns once it is reaped, so its ports are free.
+    private func stop(_ pid: pid_t) {
+        kill(pid, SIGTERM)
+        for step in 0..<300 {
+            do {
+                if try ProcessControl.wait(pid, options: WNOHANG) != nil { return }
+            } catch {
+                return
+            }
+            if step == 200 { kill(pid, SIGKILL) }
+            usleep(10_000)
+        }
+    }
+
+    static func describe(_ status: ExitStatus) -> String {
+        switch status {
+        case .exited(let code): return "exited with status \(code)"
+        case .signaled(let signal): return "was killed by signal \(signal) (\(String(cString: strsignal(signal))))"
+        }
+    }
+
+    private func log(_ message: String) {
+        FileHandle.standardError.write(Data("berth netd supervisor[\(getpid())]: \(message)\n".utf8))
+    }
+}
