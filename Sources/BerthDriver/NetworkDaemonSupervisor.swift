@@ -23,8 +23,12 @@ public struct NetworkDaemonSupervisor {
     }
 
     public func run() -> Int32 {
-        let signals = [SIGCHLD, SIGTERM, SIGINT, SIGHUP]
-        SignalWait.block(signals)
+        do {
+            try SignalInbox.install([SIGCHLD, SIGTERM, SIGINT, SIGHUP])
+        } catch {
+            log("cannot install signal handlers: \(error)")
+            return 1
+        }
         let clock = ContinuousClock()
         let start = clock.now
         func now() -> Int64 {
@@ -55,16 +59,13 @@ public struct NetworkDaemonSupervisor {
                 }
             }
             let wait = restartAt.map { max(1, $0 - now()) } ?? 1000
-            switch SignalWait.next(signals, milliseconds: min(wait, 1000)) {
-            case SIGTERM, SIGINT:
+            let arrived = SignalInbox.next(milliseconds: min(wait, 1000))
+            if arrived.contains(SIGTERM) || arrived.contains(SIGINT) {
                 if let worker { stop(worker) }
                 log("stopped on request")
                 return 0
-            case SIGHUP:
-                if let worker { kill(worker, SIGHUP) }
-            default:
-                break
             }
+            if arrived.contains(SIGHUP), let worker { kill(worker, SIGHUP) }
             guard let pid = worker, let (_, status) = try? ProcessControl.wait(pid, options: WNOHANG) else { continue }
             worker = nil
             let ran = now() - startedAt
