@@ -244,10 +244,16 @@ struct DaemonAndLimitsTests {
         defer { fixture.cleanUp(["bertheventlog": ["-f", compose]]) }
         let project = fixture.root + "/projects/bertheventlog"
         try FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)
-        let line = "{\"event\":\"old\",\"padding\":\"" + String(repeating: "p", count: 1000) + "\"}\n"
-        let full = String(repeating: line, count: (1 << 20) / line.utf8.count + 1)
-        for name in ["events.jsonl", "events.jsonl.1", "events.jsonl.2", "events.jsonl.3"] {
-            try full.write(toFile: "\(project)/\(name)", atomically: false, encoding: .utf8)
+        // Distinct old files, so the test sees each one move down by one and the oldest go.
+        func filled(_ tag: String) -> String {
+            let line = "{\"event\":\"\(tag)\",\"padding\":\"" + String(repeating: "p", count: 1000) + "\"}\n"
+            return String(repeating: line, count: (1 << 20) / line.utf8.count + 1)
+        }
+        let full = filled("current")
+        try full.write(toFile: "\(project)/events.jsonl", atomically: false, encoding: .utf8)
+        for index in 1...3 {
+            try filled("old\(index)").write(
+                toFile: "\(project)/events.jsonl.\(index)", atomically: false, encoding: .utf8)
         }
 
         let up = try fixture.berth(["up"], ["-f", compose, "-d"])
@@ -264,7 +270,8 @@ struct DaemonAndLimitsTests {
             let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
             #expect(object?["project"] as? String == "bertheventlog", "not a whole event: \(text)")
         }
-        let previous = try String(contentsOfFile: "\(project)/events.jsonl.1", encoding: .utf8)
-        #expect(previous == full)
+        #expect(try String(contentsOfFile: "\(project)/events.jsonl.1", encoding: .utf8) == full)
+        #expect(try String(contentsOfFile: "\(project)/events.jsonl.2", encoding: .utf8) == filled("old1"))
+        #expect(try String(contentsOfFile: "\(project)/events.jsonl.3", encoding: .utf8) == filled("old2"))
     }
 }
