@@ -12,7 +12,7 @@ import Foundation
 /// proxy per published port, kept in line with the project's record and the containers'
 /// health. It re-reads both every second and at once on SIGHUP (sent by every command that
 /// changes the project), and exits when the project has nothing left or another daemon took
-/// over. Run by `NetworkDaemonSupervisor`, whose pid is the one recorded for the project.
+/// over. Run by `berth-supervisor netd` (`DaemonSupervisor`), whose pid is the one recorded for the project.
 public final class NetworkDaemon {
     struct PortKey: Hashable {
         var hostIP: String

@@ -13,12 +13,9 @@ struct NetworkDaemonCommand: ParsableCommand {
 
     @Option var root: String
     @Option var project: String
-    /// Run the daemon itself; without it this process is the daemon's supervisor.
-    @Flag var worker = false
 
+    /// Started by `berth-supervisor netd`, which restarts it when it dies.
     func run() throws {
-        if worker { Glibc.exit(NetworkDaemon(root: root, project: project).run()) }
-        Glibc.exit(
-            NetworkDaemonSupervisor(root: root, project: project, executable: StackContext.executable).run())
+        Glibc.exit(NetworkDaemon(root: root, project: project).run())
     }
 }

@@ -35,8 +35,9 @@ struct DaemonAndLimitsTests {
             guard let pid = Int32(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
             else { continue }
             let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            guard arguments.contains("__netd"), arguments.contains(root) else { continue }
-            if arguments.contains("--worker") { worker = pid } else { supervisor = pid }
+            guard arguments.contains(root) else { continue }
+            if arguments.contains("__netd") { worker = pid }
+            if arguments.count > 1 && arguments[1] == "netd" { supervisor = pid }
         }
         return (supervisor, worker)
     }
