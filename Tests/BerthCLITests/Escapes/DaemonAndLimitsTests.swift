@@ -115,8 +115,15 @@ struct DaemonAndLimitsTests {
         let again = try fixture.berth(["up"], files + ["-d", "--wait"], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(StackFixture.httpGet(port: port)?.contains("served") == true)
-        let resolved = try fixture.berth(["exec"], files + ["client", "nslookup", "web"], environment: env)
-        #expect(resolved.status == 0, "\(resolved.stdout)\(resolved.stderr)")
+        // Names resolve again within a bounded time (busybox nslookup gives up after one
+        // unanswered query, so it is asked until the deadline).
+        var lastLookup = ""
+        let resolvedIn = try Self.within(.seconds(10)) {
+            let lookup = try fixture.berth(["exec"], files + ["client", "nslookup", "web"], environment: env)
+            lastLookup = lookup.stdout + lookup.stderr
+            return lookup.status == 0
+        }
+        #expect(resolvedIn != nil, "\(lastLookup)")
         let settled = try fixture.berth(["plan"], files + ["--detailed-exitcode"], environment: env)
         #expect(settled.status == 0, "\(settled.stdout)")
         #expect(try fixture.berth(["ps"], files, environment: env).stderr.isEmpty)
