@@ -117,8 +117,8 @@ enum ServiceParser {
                 }
             case "dns_search": s.dnsSearch = ctx.strings(v, p, allowSingle: true) ?? []
             case "dns_opt": s.dnsOptions = ctx.strings(v, p, allowSingle: true) ?? []
-            case "mem_limit": s.memoryLimit = bytes(v, p, ctx)
-            case "cpus": s.cpus = ctx.parse(v, p) { t throws(ValueError) in try CPUCount(parsing: t) }
+            case "mem_limit": s.memoryLimit = ctx.parse(v, p, ResourceLimits.parseMemory)
+            case "cpus": s.cpus = ctx.parse(v, p, ResourceLimits.parseCPUs)
             case "pids_limit": s.pidsLimit = ctx.int(v, p, min: -1)
             case "container_name":
                 if let t = ctx.text(v, p) {
@@ -274,6 +274,7 @@ enum ServiceParser {
         }
         checkLimitAliases(s, m, path, ctx)
         checkMountTargets(s, m, path, ctx)
+        checkExecSizes(s, m, path, ctx)
         if s.replicas > 1 {
             for (i, port) in s.ports.enumerated() where port.published?.isSingle == true {
                 let at = site.ports[i]
