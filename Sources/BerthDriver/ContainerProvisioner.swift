@@ -107,7 +107,6 @@ struct ContainerProvisioner: Sendable {
                 try netlink.deleteLink(interface)
             }
         }
-        let anonymous = paths.anonymousVolumes(container: name)
-        if FileManager.default.fileExists(atPath: anonymous) { try FileManager.default.removeItem(atPath: anonymous) }
+        try TreeRemover(root: paths.root).remove(paths.anonymousVolumes(container: name))
     }
 }

@@ -22,7 +22,11 @@ public struct StateStore: Sendable {
     /// The project's state, or nil if berth never created anything for it.
     public func load(project: String) throws -> ProjectState? {
         let path = "\(directory(for: project))/state.json"
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            // Present but unreadable is damage, not "nothing was created".
+            if access(path, F_OK) == 0 { throw StateError.corrupt(path: path, reason: "the file cannot be read") }
+            return nil
+        }
         let document: JSONValue
         do {
             document = try JSONValue.parse(Array(data))
@@ -59,6 +63,13 @@ public struct StateStore: Sendable {
         }
         members["version"] = .integer(Int64(ProjectState.schemaVersion))
         try AtomicFile.write(path, JSONValue.object(members).serialized)
+    }
+
+    /// Every project's state, sorted by name. Fails on the first record that cannot be read or
+    /// decoded: a command that deletes what no container uses must not mistake a damaged
+    /// record for "no containers".
+    public func loadAll() throws -> [ProjectState] {
+        try projects().compactMap { project in try load(project: project) }
     }
 
     /// Projects that have a state record, sorted.
