@@ -138,8 +138,13 @@ public actor LinuxDriver: RuntimeDriver {
                     + "with `berth network create`",
                 hint: "add 'external: true' to join that network, or give this one another 'name:'")
         }
+        // This project's own records too: a network created in parallel may be recorded (and
+        // its subnet taken) while its bridge does not exist yet.
         var inUse = try netlink.subnetsInUse()
-        for other in store.projects() {
+        for record in state.networks {
+            if let subnet = try? IPv4Subnet(parsing: record.subnet) { inUse.append(subnet) }
+        }
+        for other in store.projects() where other != project {
             guard let otherState = try? store.load(project: other) else { continue }
             for record in otherState.networks {
                 if let subnet = try? IPv4Subnet(parsing: record.subnet) { inUse.append(subnet) }
@@ -189,8 +194,9 @@ public actor LinuxDriver: RuntimeDriver {
     public func removeNetwork(_ name: String) async throws {
         guard let index = state.networks.firstIndex(where: { $0.name == name }) else { return }
         state.networks[index].phase = .removing
-        try await save()
+        // Read before the save: other steps may change the list while it is written.
         let bridge = state.networks[index].bridge
+        try await save()
         try await offCooperativePool {
             let netlink = try RouteNetlink()
             if try netlink.linkIfPresent(named: bridge) != nil { try netlink.deleteLink(bridge) }
