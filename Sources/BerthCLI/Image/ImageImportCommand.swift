@@ -1,5 +1,6 @@
 import ArgumentParser
 import BerthImage
+import BerthSession
 
 struct ImageImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BerthImage
+import BerthSession
 import Foundation
 
 struct ImageInspectCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BerthImage
+import BerthSession
 
 struct ImagePullCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +18,7 @@ struct ImagePullCommand: AsyncParsableCommand {
         let parsed = try ImageReference(parsing: reference)
         let printer = PullProgressPrinter()
         let options = PullOptions(
-            insecureRegistries: insecureRegistry ? [parsed.domain] : [], progress: { printer.handle($0) })
+            insecureRegistries: insecureRegistry ? [parsed.domain] : [], progress: { printer.receive($0) })
         let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
         let image = try await store.pull(parsed, options: options)
         printer.finish()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BerthImage
+import BerthSession
 
 struct ImageRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthDriver
+import BerthSession
 
 #if canImport(Glibc)
     import Glibc
@@ -15,6 +15,6 @@ struct NetworkDaemonCommand: ParsableCommand {
     @Option var project: String
 
     func run() throws {
-        Glibc.exit(NetworkDaemon(root: root, project: project).run())
+        Glibc.exit(LinuxHost(root: root).runNetworkDaemon(project: project))
     }
 }

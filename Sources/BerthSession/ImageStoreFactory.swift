@@ -4,8 +4,8 @@ import Foundation
 /// Builds the store for CLI commands. Until the runtime plugs in its own check, an image
 /// counts as in use when some `<root>/containers/<id>/image` file names its manifest digest
 /// (`sha256:…`, the runtime writes `StoredImage.manifestDigest` there).
-enum ImageStoreFactory {
-    static func make(root: String) -> ImageStore {
+public enum ImageStoreFactory {
+    public static func make(root: String) -> ImageStore {
         ImageStore(root: root) { manifest in
             containersUsing(manifest, root: root)
         }
@@ -22,5 +22,5 @@ enum ImageStoreFactory {
         return false
     }
 
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    public static var environment: [String: String] { ProcessInfo.processInfo.environment }
 }
