@@ -75,8 +75,7 @@ let package = Package(
         .target(
             name: "BerthCLI",
             dependencies: [
-                "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthSession", "BerthImage", "BerthRuntime",
-                "BerthDriver", "BerthState", "BerthNetwork", "BerthSystem",
+                "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,8 +4,8 @@ import Foundation
 /// Builds the store for CLI commands. Until the runtime plugs in its own check, an image
 /// counts as in use when some `<root>/containers/<id>/image` file names its manifest digest
 /// (`sha256:…`, the runtime writes `StoredImage.manifestDigest` there).
-public enum ImageStoreFactory {
-    public static func make(root: String) -> ImageStore {
+enum ImageStoreFactory {
+    static func make(root: String) -> ImageStore {
         ImageStore(root: root) { manifest in
             containersUsing(manifest, root: root)
         }
@@ -21,6 +21,4 @@ public enum ImageStoreFactory {
         }
         return false
     }
-
-    public static var environment: [String: String] { ProcessInfo.processInfo.environment }
 }

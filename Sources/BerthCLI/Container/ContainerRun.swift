@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthRuntime
+import BerthSession
 import Foundation
 
 struct ContainerRun: ParsableCommand {
@@ -37,7 +37,7 @@ struct ContainerRun: ParsableCommand {
         guard !rootfs.isEmpty else { throw ValidationError("--rootfs is required") }
         let command = self.command.first == "--" ? Array(self.command.dropFirst()) : self.command
         guard !command.isEmpty else { throw ValidationError("a command is required") }
-        var spec = ContainerSpec(lowerDirectories: rootfs, process: ProcessSpec(arguments: command))
+        var spec = RuntimeContainerSpec(lowerDirectories: rootfs, process: ProcessSpec(arguments: command))
         spec.process.environment += env
         spec.process.user = user
         spec.process.terminal = tty
@@ -99,7 +99,7 @@ struct ContainerRun: ParsableCommand {
         return value
     }
 
-    static func restartPolicy(_ text: String) throws -> RestartPolicy {
+    static func restartPolicy(_ text: String) throws -> RuntimeRestartPolicy {
         switch text {
         case "no": return .no
         case "always": return .always

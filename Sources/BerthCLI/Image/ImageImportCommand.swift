@@ -1,5 +1,4 @@
 import ArgumentParser
-import BerthImage
 import BerthSession
 
 struct ImageImportCommand: AsyncParsableCommand {
@@ -38,7 +37,7 @@ struct ImageImportCommand: AsyncParsableCommand {
             }
             chosen = parsed
         }
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
+        let store = rootOptions.host.images
         let image = try store.importRootfs(from: source, as: [reference], changes: changes, compression: chosen)
         print(image.id)
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import BerthImage
 import BerthSession
 import Foundation
 
@@ -47,7 +46,7 @@ struct ImageInspectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
+        let store = rootOptions.host.images
         let summaries = try store.list()
         var outputs: [Output] = []
         for text in images {
@@ -72,7 +71,7 @@ struct ImageInspectCommand: AsyncParsableCommand {
         print(String(decoding: try encoder.encode(outputs), as: UTF8.self))
     }
 
-    static func health(_ check: Healthcheck) -> Output.Health {
+    static func health(_ check: ImageHealthcheck) -> Output.Health {
         let test: [String]
         switch check.test {
         case .inherit: test = []

@@ -1,5 +1,4 @@
 import ArgumentParser
-import BerthImage
 import BerthSession
 import Foundation
 
@@ -44,10 +43,10 @@ struct ImageListOptions: ParsableArguments {
     }
 
     func run() throws {
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
+        let store = rootOptions.host.images
         let summaries = try store.list()
         if quiet {
-            var seen: Set<Digest> = []
+            var seen: Set<ImageDigest> = []
             for summary in summaries where seen.insert(summary.id).inserted { print(summary.id.shortID) }
             return
         }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import BerthImage
 import BerthSession
 
 struct ImageLoadCommand: AsyncParsableCommand {
@@ -15,7 +14,7 @@ struct ImageLoadCommand: AsyncParsableCommand {
     var input: String
 
     func run() async throws {
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
+        let store = rootOptions.host.images
         for loaded in try store.load(from: input) {
             if loaded.references.isEmpty {
                 print("Loaded image ID: \(loaded.image.id)")

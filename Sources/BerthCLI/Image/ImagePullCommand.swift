@@ -1,5 +1,4 @@
 import ArgumentParser
-import BerthImage
 import BerthSession
 
 struct ImagePullCommand: AsyncParsableCommand {
@@ -17,9 +16,9 @@ struct ImagePullCommand: AsyncParsableCommand {
     func run() async throws {
         let parsed = try ImageReference(parsing: reference)
         let printer = PullProgressPrinter()
-        let options = PullOptions(
+        let options = ImagePullOptions(
             insecureRegistries: insecureRegistry ? [parsed.domain] : [], progress: { printer.receive($0) })
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
+        let store = rootOptions.host.images
         let image = try await store.pull(parsed, options: options)
         printer.finish()
         print("Digest: \(image.manifestDigest)")

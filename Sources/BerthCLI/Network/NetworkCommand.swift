@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthDriver
+import BerthSession
 import Foundation
 
 /// `berth network ...`: bridge networks that outlive stacks, joined with 'external: true'.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthDriver
+import BerthSession
 import Foundation
 
 /// `berth volume ...`: volumes outside and across stacks.
