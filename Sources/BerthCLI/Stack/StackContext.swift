@@ -65,14 +65,3 @@ struct TerminalObserver: StackObserver {
         }
     }
 }
-
-/// A failure already explained to the user in one line.
-enum CleanExit: Error, CustomStringConvertible {
-    case message(String)
-
-    var description: String {
-        switch self {
-        case .message(let text): return text
-        }
-    }
-}
