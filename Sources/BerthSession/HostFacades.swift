@@ -1,19 +1,10 @@
 import BerthDriver
-import BerthImage
 import BerthRuntime
 
-// The commands that are not about a stack (`image`, `volume`, `network`, `container`) work
-// on one store of berth's root each. The CLI reaches those stores here, through the same
+// The `volume`, `network` and `container` commands work on one store of berth's root
+// each (the `image` commands have `ImageLibrary`). The CLI reaches those stores here, through the same
 // host that runs stacks, instead of importing the modules underneath; the names below are
 // the stores' own types, so the commands read as before.
-
-/// berth's image store (pull, load, import, tag, remove, prune).
-public typealias ImageStore = BerthImage.ImageStore
-public typealias ImageReference = BerthImage.ImageReference
-public typealias ImageChange = BerthImage.ImageChange
-public typealias LayerCompression = BerthImage.LayerCompression
-public typealias ImageHealthcheck = BerthImage.Healthcheck
-public typealias ImagePullOptions = BerthImage.PullOptions
 
 /// Volumes outside and across stacks.
 public typealias VolumeStore = BerthDriver.VolumeStore
@@ -32,8 +23,3 @@ public typealias RuntimeContainerState = BerthRuntime.ContainerState
 public typealias LogOptions = BerthRuntime.LogOptions
 public typealias LogRecord = BerthRuntime.LogRecord
 public typealias ExecSpec = BerthRuntime.ExecSpec
-
-extension LinuxHost {
-    /// The image store, with images counted as in use by the containers that name them.
-    public var images: ImageStore { ImageStoreFactory.make(root: root) }
-}

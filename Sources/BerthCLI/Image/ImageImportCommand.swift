@@ -27,18 +27,11 @@ struct ImageImportCommand: AsyncParsableCommand {
     var compression: String?
 
     func run() async throws {
-        let reference = try ImageReference(parsing: name)
-        var changes: [ImageChange] = []
-        for text in change { changes += try ImageChange.parse(text) }
-        var chosen: LayerCompression?
-        if let compression {
-            guard let parsed = LayerCompression(rawValue: compression) else {
-                throw ValidationError("--compression must be gzip or none, not \"\(compression)\"")
-            }
-            chosen = parsed
+        if let compression, !ImageLibrary.compressions.contains(compression) {
+            throw ValidationError("--compression must be gzip or none, not \"\(compression)\"")
         }
-        let store = rootOptions.host.images
-        let image = try store.importRootfs(from: source, as: [reference], changes: changes, compression: chosen)
-        print(image.id)
+        print(
+            try rootOptions.host.images.importRootfs(
+                from: source, name: name, changes: change, compression: compression))
     }
 }

@@ -33,28 +33,12 @@ struct ImageListOptions: ParsableArguments {
     @Flag(name: [.customShort("q"), .long], help: "Only print image IDs.")
     var quiet = false
 
-    struct Row: Encodable {
-        var Repository: String
-        var Tag: String
-        var ID: String
-        var Digest: String
-        var Created: String
-        var Size: Int64
-    }
-
     func run() throws {
-        let store = rootOptions.host.images
-        let summaries = try store.list()
+        let rows = try rootOptions.host.images.list()
         if quiet {
-            var seen: Set<ImageDigest> = []
-            for summary in summaries where seen.insert(summary.id).inserted { print(summary.id.shortID) }
+            var seen: Set<String> = []
+            for row in rows where seen.insert(row.ID).inserted { print(String(row.ID.dropFirst(7).prefix(12))) }
             return
-        }
-        let rows = summaries.map { summary in
-            Row(
-                Repository: summary.reference?.familiarRepository ?? "<none>", Tag: summary.reference?.tag ?? "<none>",
-                ID: summary.id.description, Digest: summary.manifestDigest.description, Created: summary.created ?? "",
-                Size: summary.size)
         }
         switch format {
         case .json:

@@ -14,10 +14,9 @@ struct ImageLoadCommand: AsyncParsableCommand {
     var input: String
 
     func run() async throws {
-        let store = rootOptions.host.images
-        for loaded in try store.load(from: input) {
+        for loaded in try rootOptions.host.images.load(from: input) {
             if loaded.references.isEmpty {
-                print("Loaded image ID: \(loaded.image.id)")
+                print("Loaded image ID: \(loaded.id)")
             }
             for reference in loaded.references {
                 print("Loaded image: \(reference)")

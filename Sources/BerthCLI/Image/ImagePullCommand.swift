@@ -14,14 +14,9 @@ struct ImagePullCommand: AsyncParsableCommand {
     var insecureRegistry = false
 
     func run() async throws {
-        let parsed = try ImageReference(parsing: reference)
-        let printer = PullProgressPrinter()
-        let options = ImagePullOptions(
-            insecureRegistries: insecureRegistry ? [parsed.domain] : [], progress: { printer.receive($0) })
-        let store = rootOptions.host.images
-        let image = try await store.pull(parsed, options: options)
-        printer.finish()
-        print("Digest: \(image.manifestDigest)")
-        print("Pulled \(parsed)")
+        let pulled = try await rootOptions.host.images.pull(
+            reference, insecureRegistry: insecureRegistry, observer: PullProgressPrinter())
+        print("Digest: \(pulled.digest)")
+        print("Pulled \(pulled.reference)")
     }
 }

@@ -56,7 +56,6 @@ struct ImageTagCommand: AsyncParsableCommand {
     var target: String
 
     func run() async throws {
-        let store = rootOptions.host.images
-        try store.tag(source, as: try ImageReference(parsing: target))
+        try rootOptions.host.images.tag(source, as: target)
     }
 }
