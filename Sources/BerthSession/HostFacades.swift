@@ -1,18 +1,9 @@
-import BerthDriver
 import BerthRuntime
 
-// The `volume`, `network` and `container` commands work on one store of berth's root
-// each (the `image` commands have `ImageLibrary`). The CLI reaches those stores here, through the same
-// host that runs stacks, instead of importing the modules underneath; the names below are
-// the stores' own types, so the commands read as before.
-
-/// Volumes outside and across stacks.
-public typealias VolumeStore = BerthDriver.VolumeStore
-public typealias VolumeInfo = BerthDriver.VolumeInfo
-/// Bridge networks stacks join with `external: true`.
-public typealias HostNetworkStore = BerthDriver.HostNetworkStore
-public typealias HostNetworkRecord = BerthDriver.HostNetworkRecord
-public typealias NetworkUser = BerthDriver.NetworkUser
+// The `container` commands work on berth's runtime directly, one container at a time (the
+// `image`, `volume` and `network` commands have `ImageLibrary`, `HostVolumes` and
+// `HostNetworks`). The CLI reaches the runtime here instead of importing BerthRuntime; the
+// names below are the runtime's own types, so the commands read as before.
 
 /// berth's container runtime, one container at a time (`berth container …`).
 public typealias Runtime = BerthRuntime.Runtime
