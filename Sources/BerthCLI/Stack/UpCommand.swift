@@ -72,7 +72,9 @@ struct UpCommand: AsyncParsableCommand {
         var attach = AttachOptions()
         attach.abortOnExit = abortOnContainerExit || exitCodeFrom != nil
         attach.exitCodeFrom = exitCodeFrom
-        let code = try await LogView(prefix: true, timestamps: false).follow(session, follow, attach: attach)
+        // A fresh printer: live progress redraws its own lines, which the logs have scrolled.
+        let attached = context.session(progress: ProgressPrinter(format: progress))
+        let code = try await LogView(prefix: true, timestamps: false).follow(attached, follow, attach: attach)
         if let code, code != 0 { throw ExitCode(code) }
     }
 }
