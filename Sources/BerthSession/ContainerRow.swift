@@ -1,3 +1,5 @@
+import BerthDriver
+import BerthPlan
 import BerthRuntime
 import BerthState
 import Foundation
@@ -23,13 +25,24 @@ public struct ContainerRow: Encodable, Sendable {
 }
 
 extension StackSession {
-    /// `ps`: the project's containers of `services` (all when empty), sorted by name.
-    public func containerRows(services: [String] = []) throws -> [ContainerRow] {
+    /// `ps`: the project's containers of `services` (all when empty), sorted by name, and
+    /// the notice to show when the project's network daemon should run and does not.
+    public func containerListing(services: [String] = []) throws -> (
+        rows: [ContainerRow], networkDaemonDown: String?
+    ) {
         let runtime = Runtime(root: host.root)
         let state = try StateStore(root: host.root).load(project: project) ?? ProjectState(name: project)
-        return state.containers.sorted { $0.name < $1.name }
+        let daemon = NetworkDaemonControl(root: host.root, project: project)
+        var notice: String?
+        if daemon.isDown(
+            pid: state.networkDaemonPid, containers: state.containers.count, networks: state.networks.count)
+        {
+            notice = PlanRenderer.networkDaemonDown(log: DriverPaths(root: host.root).daemonLog(project: project))
+        }
+        let rows = state.containers.sorted { $0.name < $1.name }
             .filter { services.isEmpty || services.contains($0.service) }
             .map { ContainerRow.make($0, try? runtime.state(id: $0.runtimeID)) }
+        return (rows, notice)
     }
 }
 

@@ -16,7 +16,12 @@ struct PsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let rows = try context.session().containerRows(services: only).filter { all || $0.isRunning }
+        let listing = try context.session().containerListing(services: only)
+        if let notice = listing.networkDaemonDown {
+            // On stderr, so the listing stays parseable.
+            Terminal.writeError("warning: \(notice)\n")
+        }
+        let rows = listing.rows.filter { all || $0.isRunning }
         if services {
             for service in Set(rows.map(\.service)).sorted() { Terminal.writeOutput(service + "\n") }
             return
