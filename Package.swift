@@ -62,11 +62,20 @@ let package = Package(
             ]
         ),
 
+        // The application layer: every command's sequence (lock → images → observe → plan →
+        // preflight → apply → daemon sync) and the facades the CLI's other commands use, so
+        // the CLI is argument parsing plus views.
+        .target(
+            name: "BerthSession",
+            dependencies: [
+                "BerthDiagnostics", "BerthModel", "BerthPlan", "BerthEngine", "BerthEncoding", "BerthImage",
+                "BerthRuntime", "BerthNetwork", "BerthState", "BerthDriver", "BerthSystem",
+            ]
+        ),
         .target(
             name: "BerthCLI",
             dependencies: [
-                "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthEngine", "BerthImage",
-                "BerthRuntime", "BerthNetwork", "BerthState", "BerthDriver", "BerthSystem",
+                "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthSession",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,12 +87,20 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
+        // In-memory stand-ins for the machine, linked by test targets only.
+        .target(name: "BerthTestSupport", dependencies: ["BerthEngine", "BerthPlan"]),
+
         .testTarget(name: "BerthDiagnosticsTests", dependencies: ["BerthDiagnostics"]),
         .testTarget(name: "BerthEncodingTests", dependencies: ["BerthEncoding"]),
         .testTarget(name: "BerthStackFileTests", dependencies: ["BerthStackFile"]),
         .testTarget(name: "BerthModelTests", dependencies: ["BerthModel", "BerthStackFile"]),
         .testTarget(name: "BerthPlanTests", dependencies: ["BerthPlan"]),
-        .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine", "BerthPlan"]),
+        .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine", "BerthPlan", "BerthTestSupport"]),
+        .testTarget(
+            name: "BerthSessionTests",
+            dependencies: [
+                "BerthSession", "BerthModel", "BerthStackFile", "BerthPlan", "BerthEngine", "BerthTestSupport",
+            ]),
         .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "BerthEncoding"]),
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),

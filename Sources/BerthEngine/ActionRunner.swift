@@ -88,6 +88,71 @@ struct ActionRunner: Sendable {
         case (.recreate, .whole):
             try await waitForDependencies(action)
             try await rollout(action)
+        case (.stop, _):
+            try await together(action.replicas) { replica throws(ActionFailure) in
+                try await stopContainer(action, replica.container)
+            }
+        case (.kill, _):
+            let signal = plan.signal
+            try await together(action.replicas) { replica throws(ActionFailure) in
+                try await step(action, container: replica.container, operation: .kill) {
+                    try await driver.killContainer(replica.container, signal: signal)
+                }
+            }
+        case (.wait, _):
+            try await together(action.replicas) { replica throws(ActionFailure) in
+                try await waitUntilReady(action, replica.container)
+            }
+        }
+    }
+
+    /// Runs `body` for every replica at once, so a service's grace periods and waits
+    /// overlap; the first failure (in replica order) is the action's.
+    private func together(
+        _ replicas: [Replica], _ body: @escaping @Sendable (Replica) async throws(ActionFailure) -> Void
+    ) async throws(ActionFailure) {
+        if replicas.count == 1 { return try await body(replicas[0]) }
+        let failures = await withTaskGroup(of: (Int, ActionFailure?).self) { group in
+            for (position, replica) in replicas.enumerated() {
+                group.addTask {
+                    do throws(ActionFailure) {
+                        try await body(replica)
+                        return (position, nil)
+                    } catch {
+                        return (position, error)
+                    }
+                }
+            }
+            var failures: [(Int, ActionFailure)] = []
+            for await (position, failure) in group {
+                if let failure { failures.append((position, failure)) }
+            }
+            return failures
+        }
+        if let first = failures.min(by: { $0.0 < $1.0 }) { throw first.1 }
+    }
+
+    /// `up --wait`: running, and healthy when the container has a healthcheck; a one-shot
+    /// job that finished with status 0 counts as ready.
+    private func waitUntilReady(_ action: Action, _ container: String) async throws(ActionFailure) {
+        let deadline = ContinuousClock.now + options.waitTimeout
+        var condition = WaitCondition.healthy
+        var outcome = WaitOutcome.timedOut
+        try await step(action, container: container, operation: .wait) {
+            outcome = try await driver.waitUntil(.healthy, container: container, deadline: deadline)
+            if outcome == .noHealthcheck {
+                condition = .started
+                outcome = try await driver.waitUntil(.started, container: container, deadline: deadline)
+            }
+        }
+        switch outcome {
+        case .satisfied, .noHealthcheck, .exited(code: 0): return
+        case .exited, .unhealthy, .timedOut:
+            var message = "container \(container) " + Self.describe(outcome, condition, options.waitTimeout)
+            if outcome == .timedOut { message += " (see `berth logs \(action.resource.name)`)" }
+            throw ActionFailure(
+                resource: action.resource, container: container, operation: .wait, message: message,
+                logLines: await driver.recentLogs(container: container, lines: options.logLines))
         }
     }
 
@@ -165,7 +230,9 @@ struct ActionRunner: Sendable {
 
     /// Honours `depends_on` conditions before this service's containers start.
     private func waitForDependencies(_ action: Action) async throws(ActionFailure) {
-        guard plan.startContainers else { return }
+        // Lifecycle plans act on containers that exist; their order already follows
+        // `depends_on`, and there is no configuration to read conditions from.
+        guard plan.startContainers, plan.kind != .lifecycle else { return }
         let service = try target(of: action).service
         for dependency in service.dependsOn {
             guard let upstream = plan.targets[dependency.service] else { continue }
@@ -291,6 +358,7 @@ struct ActionRunner: Sendable {
             case .stop: verb = "stopping"
             case .remove: verb = "removing"
             case .wait: verb = "waiting on"
+            case .kill: verb = "signalling"
             case .action: verb = "applying"
             }
             let subject = container.map { "container \($0)" } ?? action.resource.description

@@ -10,6 +10,8 @@ public struct EngineEvent: Hashable, Sendable {
         case stop
         case remove
         case wait
+        /// A signal sent (`berth kill`).
+        case kill
     }
 
     public enum State: Hashable, Sendable {

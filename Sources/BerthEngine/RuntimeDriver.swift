@@ -18,6 +18,9 @@ public protocol RuntimeDriver: Sendable {
     /// Stops the container, killing it after `timeout`.
     func stopContainer(_ name: String, timeout: Duration) async throws
     func removeContainer(_ name: String) async throws
+    /// Sends `signal` to the container's main process; a container that is gone or not
+    /// running is not an error.
+    func killContainer(_ name: String, signal: Int32) async throws
     /// Waits until `condition` holds or cannot hold any more (the container exited, turned
     /// unhealthy), or `deadline` passes.
     func waitUntil(_ condition: WaitCondition, container: String, deadline: ContinuousClock.Instant) async throws

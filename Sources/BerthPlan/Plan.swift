@@ -49,10 +49,12 @@ public struct PlanSummary: Hashable, Sendable {
     public var scale = 0
     public var remove = 0
     public var unchanged = 0
+    public var stop = 0
+    public var kill = 0
 
     public init() {}
 
-    public var changes: Int { create + recreate + start + restart + scale + remove }
+    public var changes: Int { create + recreate + start + restart + scale + remove + stop + kill }
 }
 
 /// An ordered list of actions that turns the observed state into the desired one.
@@ -60,6 +62,8 @@ public struct Plan: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable {
         case up
         case down
+        /// `start`, `stop`, `restart`, `kill`, `rm` and `--wait`: act on existing containers.
+        case lifecycle
     }
 
     public var kind: Kind
@@ -85,6 +89,10 @@ public struct Plan: Hashable, Sendable {
     /// The stack's declarations of those networks and volumes, for the driver.
     public var networkModels: [String: Network]
     public var volumeModels: [String: Volume]
+    /// The signal `kill` actions send.
+    public var signal: Int32 = 9
+    /// `rm` without `--stop`: running containers it leaves in place, for the caller to name.
+    public var keptRunning: [String] = []
 
     public init(
         kind: Kind, project: String, actions: [Action] = [], drift: [DriftItem] = [], orphans: [String] = [],
@@ -117,12 +125,17 @@ public struct Plan: Hashable, Sendable {
             case .scaleUp, .scaleDown: s.scale += 1
             case .remove: s.remove += 1
             case .noop: s.unchanged += 1
+            case .stop: s.stop += 1
+            case .kill: s.kill += 1
+            case .wait: break
             }
         }
         return s
     }
 
-    public var hasChanges: Bool { actions.contains { $0.change != .noop } || networkDaemonDown != nil }
+    public var hasChanges: Bool {
+        actions.contains { $0.change != .noop && $0.change != .wait } || networkDaemonDown != nil
+    }
 
     /// `--detailed-exitcode`, as terraform defines it: 0 nothing to do, 2 changes pending,
     /// 1 the plan cannot be applied.

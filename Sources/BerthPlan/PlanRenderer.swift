@@ -47,6 +47,8 @@ public enum PlanRenderer {
         if s.start > 0 { parts.append("\(s.start) to start") }
         if s.restart > 0 { parts.append("\(s.restart) to restart") }
         if s.scale > 0 { parts.append("\(s.scale) to scale") }
+        if s.stop > 0 { parts.append("\(s.stop) to stop") }
+        if s.kill > 0 { parts.append("\(s.kill) to kill") }
         parts.append("\(s.remove) to remove")
         parts.append("\(s.unchanged) unchanged")
         return "Plan: " + parts.joined(separator: ", ") + "."
@@ -56,7 +58,7 @@ public enum PlanRenderer {
         switch change {
         case .create: return ("+", "32")
         case .recreate: return ("-/+", "35")
-        case .start, .restart, .scaleUp, .scaleDown, .noop: return ("~", "33")
+        case .start, .restart, .scaleUp, .scaleDown, .noop, .stop, .kill, .wait: return ("~", "33")
         case .remove: return ("-", "31")
         }
     }
@@ -83,6 +85,9 @@ public enum PlanRenderer {
         case .scaleDown: return (scale.map { $0 + ", " } ?? "") + "remove \(names)"
         case .remove: return names.isEmpty ? "" : "remove \(names)"
         case .noop: return ""
+        case .stop: return "stop \(names)"
+        case .kill: return "kill \(names)"
+        case .wait: return "wait for \(names)"
         }
     }
 

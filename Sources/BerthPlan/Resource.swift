@@ -55,4 +55,12 @@ public enum Change: String, Hashable, Sendable {
     case scaleDown = "scale-down"
     case remove
     case noop
+    /// Stop running containers and leave them (`berth stop`, Ctrl-C of an attached `up`).
+    case stop
+    /// Send `Plan.signal` to running containers (`berth kill`); their restart policy decides
+    /// what happens next.
+    case kill
+    /// Wait until the containers run, are healthy when they have a healthcheck, or finished
+    /// successfully (`up --wait`).
+    case wait
 }

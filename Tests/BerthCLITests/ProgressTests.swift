@@ -34,4 +34,13 @@ import Testing
         #expect(LiveProgress.describe(action) == nil)
         #expect(EngineEvent.seconds(.milliseconds(1250)) == "1.2s")
     }
+
+    @Test func aKillStepSaysWhichSignalWasSent() {
+        let killed = EngineEvent(
+            resource: web, change: .kill, container: "app-web-1", operation: .kill, state: .done,
+            elapsed: .milliseconds(40))
+        #expect(
+            ProgressPrinter.line(killed, killVerb: "Killed (SIGTERM)") == "Container app-web-1  Killed (SIGTERM)  0.0s")
+        #expect(LiveProgress.describe(killed)?.1 == "Killed")
+    }
 }

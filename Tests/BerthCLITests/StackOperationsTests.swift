@@ -104,3 +104,50 @@ extension StackOperationsTests {
         #expect(ps.stdout.isEmpty)
     }
 }
+
+extension StackOperationsTests {
+    static let pair = """
+        services:
+          db:
+            image: busybox:latest
+            init: true
+            command: ["sleep", "600"]
+          app:
+            image: busybox:latest
+            init: true
+            command: ["sleep", "600"]
+            depends_on: [db]
+        """
+
+    @Test(.timeLimit(.minutes(2)))
+    func stopStartAndRestartActOnTheStackDependentsFirstAndDependenciesFirst() throws {
+        let fixture = try StackFixture()
+        let files = ["-f", try fixture.directory.write("pair/compose.yaml", Self.pair).path]
+        defer { fixture.cleanUp(["pair": files]) }
+        try #require(try fixture.berth(["up"], files + ["-d", "--wait"]).status == 0)
+
+        let stop = try fixture.berth(["stop"], files + ["-t", "1"])
+        #expect(stop.status == 0, "\(stop.stderr)")
+        let appStopped = try #require(stop.stderr.range(of: "Container pair-app-1  Stopped"), "\(stop.stderr)")
+        let dbStopped = try #require(stop.stderr.range(of: "Container pair-db-1  Stopped"), "\(stop.stderr)")
+        #expect(appStopped.lowerBound < dbStopped.lowerBound, "the dependent stops first:\n\(stop.stderr)")
+        #expect(try fixture.berth(["ps"], files + ["-q"]).stdout.isEmpty)
+
+        let start = try fixture.berth(["start"], files)
+        #expect(start.status == 0, "\(start.stderr)")
+        let dbStarted = try #require(start.stderr.range(of: "Container pair-db-1  Started"), "\(start.stderr)")
+        let appStarted = try #require(start.stderr.range(of: "Container pair-app-1  Started"), "\(start.stderr)")
+        #expect(dbStarted.lowerBound < appStarted.lowerBound, "the dependency starts first:\n\(start.stderr)")
+
+        let restart = try fixture.berth(["restart"], files + ["-t", "1", "app"])
+        #expect(restart.status == 0, "\(restart.stderr)")
+        #expect(restart.stderr.contains("Container pair-app-1  Stopped"))
+        #expect(restart.stderr.contains("Container pair-app-1  Started"))
+        #expect(!restart.stderr.contains("pair-db-1"), "only the named service restarts:\n\(restart.stderr)")
+        #expect(try fixture.berth(["ps"], files + ["-q"]).stdout.split(separator: "\n").count == 2)
+
+        let unknown = try fixture.berth(["stop"], files + ["cache"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("service cache has no containers in project pair"), "\(unknown.stderr)")
+    }
+}

@@ -1,5 +1,6 @@
 import BerthEngine
 import BerthPlan
+import BerthTestSupport
 import Testing
 
 @Suite struct EngineEventTests {

@@ -1,5 +1,6 @@
 import BerthEngine
 import BerthPlan
+import BerthTestSupport
 import Synchronization
 
 /// Collects engine events from any task.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthRuntime
+import BerthSession
 import Foundation
 
 /// `berth container inspect`: the recorded state of containers as JSON, including the last

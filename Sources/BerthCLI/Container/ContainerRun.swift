@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthRuntime
+import BerthSession
 import Foundation
 
 import struct BerthModel.ByteCount
@@ -43,7 +43,7 @@ struct ContainerRun: ParsableCommand {
         guard !rootfs.isEmpty else { throw ValidationError("--rootfs is required") }
         let command = self.command.first == "--" ? Array(self.command.dropFirst()) : self.command
         guard !command.isEmpty else { throw ValidationError("a command is required") }
-        var spec = ContainerSpec(lowerDirectories: rootfs, process: ProcessSpec(arguments: command))
+        var spec = RuntimeContainerSpec(lowerDirectories: rootfs, process: ProcessSpec(arguments: command))
         spec.process.environment += env
         spec.process.user = user
         spec.process.terminal = tty
@@ -125,7 +125,7 @@ struct ContainerRun: ParsableCommand {
         }
     }
 
-    static func restartPolicy(_ text: String) throws -> RestartPolicy {
+    static func restartPolicy(_ text: String) throws -> RuntimeRestartPolicy {
         switch text {
         case "no": return .no
         case "always": return .always

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthRuntime
+import BerthSession
 import Foundation
 
 private func runtime(_ options: RootOptions) -> Runtime {

@@ -1,4 +1,4 @@
-import BerthRuntime
+import BerthSession
 import Foundation
 
 /// Prints a container's log records to stdout/stderr as they appear, until it has exited.
@@ -16,7 +16,7 @@ struct LogFollower {
     }
 
     /// Prints until the container has exited for good.
-    func follow(tail: Int? = nil, since: String? = nil) throws -> ContainerState {
+    func follow(tail: Int? = nil, since: String? = nil) throws -> RuntimeContainerState {
         try runtime.followLogs(id: id, options: LogOptions(tail: tail, since: since)) { record in
             print([record])
             return true

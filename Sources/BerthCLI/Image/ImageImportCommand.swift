@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthImage
+import BerthSession
 
 struct ImageImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,18 +27,11 @@ struct ImageImportCommand: AsyncParsableCommand {
     var compression: String?
 
     func run() async throws {
-        let reference = try ImageReference(parsing: name)
-        var changes: [ImageChange] = []
-        for text in change { changes += try ImageChange.parse(text) }
-        var chosen: LayerCompression?
-        if let compression {
-            guard let parsed = LayerCompression(rawValue: compression) else {
-                throw ValidationError("--compression must be gzip or none, not \"\(compression)\"")
-            }
-            chosen = parsed
+        if let compression, !ImageLibrary.compressions.contains(compression) {
+            throw ValidationError("--compression must be gzip or none, not \"\(compression)\"")
         }
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
-        let image = try store.importRootfs(from: source, as: [reference], changes: changes, compression: chosen)
-        print(image.id)
+        print(
+            try rootOptions.host.images.importRootfs(
+                from: source, name: name, changes: change, compression: compression))
     }
 }

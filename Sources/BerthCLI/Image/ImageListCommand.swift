@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthImage
+import BerthSession
 import Foundation
 
 /// `berth image ls` and `berth images`.
@@ -33,28 +33,12 @@ struct ImageListOptions: ParsableArguments {
     @Flag(name: [.customShort("q"), .long], help: "Only print image IDs.")
     var quiet = false
 
-    struct Row: Encodable {
-        var Repository: String
-        var Tag: String
-        var ID: String
-        var Digest: String
-        var Created: String
-        var Size: Int64
-    }
-
     func run() throws {
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
-        let summaries = try store.list()
+        let rows = try rootOptions.host.images.list()
         if quiet {
-            var seen: Set<Digest> = []
-            for summary in summaries where seen.insert(summary.id).inserted { print(summary.id.shortID) }
+            var seen: Set<String> = []
+            for row in rows where seen.insert(row.ID).inserted { print(String(row.ID.dropFirst(7).prefix(12))) }
             return
-        }
-        let rows = summaries.map { summary in
-            Row(
-                Repository: summary.reference?.familiarRepository ?? "<none>", Tag: summary.reference?.tag ?? "<none>",
-                ID: summary.id.description, Digest: summary.manifestDigest.description, Created: summary.created ?? "",
-                Size: summary.size)
         }
         switch format {
         case .json:

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthImage
+import BerthSession
 
 struct ImageLoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,10 +14,9 @@ struct ImageLoadCommand: AsyncParsableCommand {
     var input: String
 
     func run() async throws {
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
-        for loaded in try store.load(from: input) {
+        for loaded in try rootOptions.host.images.load(from: input) {
             if loaded.references.isEmpty {
-                print("Loaded image ID: \(loaded.image.id)")
+                print("Loaded image ID: \(loaded.id)")
             }
             for reference in loaded.references {
                 print("Loaded image: \(reference)")

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthImage
+import BerthSession
 
 struct ImagePullCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,14 +14,9 @@ struct ImagePullCommand: AsyncParsableCommand {
     var insecureRegistry = false
 
     func run() async throws {
-        let parsed = try ImageReference(parsing: reference)
-        let printer = PullProgressPrinter()
-        let options = PullOptions(
-            insecureRegistries: insecureRegistry ? [parsed.domain] : [], progress: { printer.handle($0) })
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
-        let image = try await store.pull(parsed, options: options)
-        printer.finish()
-        print("Digest: \(image.manifestDigest)")
-        print("Pulled \(parsed)")
+        let pulled = try await rootOptions.host.images.pull(
+            reference, insecureRegistry: insecureRegistry, observer: PullProgressPrinter())
+        print("Digest: \(pulled.digest)")
+        print("Pulled \(pulled.reference)")
     }
 }

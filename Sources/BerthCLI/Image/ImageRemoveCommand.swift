@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthImage
+import BerthSession
 
 struct ImageRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +15,7 @@ struct ImageRemoveCommand: AsyncParsableCommand {
     var force = false
 
     func run() async throws {
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
+        let store = rootOptions.host.images
         for image in images {
             let result = try store.remove(image, force: force)
             for name in result.removedReferences { print("Untagged: \(name)") }
@@ -35,7 +35,7 @@ struct ImagePruneCommand: AsyncParsableCommand {
     @OptionGroup var rootOptions: RootOptions
 
     func run() async throws {
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
+        let store = rootOptions.host.images
         let result = try store.prune()
         for name in result.removedReferences { print("Deleted image: \(name)") }
         print(
@@ -56,7 +56,6 @@ struct ImageTagCommand: AsyncParsableCommand {
     var target: String
 
     func run() async throws {
-        let store = ImageStoreFactory.make(root: rootOptions.resolvedRoot(environment: ImageStoreFactory.environment))
-        try store.tag(source, as: try ImageReference(parsing: target))
+        try rootOptions.host.images.tag(source, as: target)
     }
 }

@@ -1,4 +1,4 @@
-import BerthImage
+import BerthSession
 import Foundation
 
 #if canImport(Glibc)
@@ -7,14 +7,14 @@ import Foundation
 
 /// Renders pull progress: one line per layer redrawn in place on a terminal, plain
 /// start/finish lines otherwise (logs, CI).
-final class PullProgressPrinter: @unchecked Sendable {
+final class PullProgressPrinter: ImagePullObserver, @unchecked Sendable {
     private let lock = NSLock()
     private let interactive = isatty(STDOUT_FILENO) == 1
-    private var order: [Digest] = []
-    private var states: [Digest: String] = [:]
+    private var order: [ImageDigest] = []
+    private var states: [ImageDigest: String] = [:]
     private var drawnLines = 0
 
-    func handle(_ event: PullEvent) {
+    func receive(_ event: ImagePullEvent) {
         lock.lock()
         defer { lock.unlock() }
         switch event {
@@ -44,7 +44,7 @@ final class PullProgressPrinter: @unchecked Sendable {
         }
     }
 
-    private func update(_ digest: Digest, _ state: String) {
+    private func update(_ digest: ImageDigest, _ state: String) {
         if states[digest] == nil { order.append(digest) }
         states[digest] = state
         if interactive { redraw() } else { emit("\(digest.shortID): \(state)") }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import BerthDriver
-import Foundation
+import BerthSession
 
 /// `berth network ...`: bridge networks that outlive stacks, joined with 'external: true'.
 struct NetworkCommand: AsyncParsableCommand {
@@ -12,34 +11,6 @@ struct NetworkCommand: AsyncParsableCommand {
             NetworkRemoveCommand.self,
         ]
     )
-}
-
-extension RootOptions {
-    var hostNetworks: HostNetworkStore {
-        HostNetworkStore(root: resolvedRoot(environment: ProcessInfo.processInfo.environment))
-    }
-}
-
-/// The JSON shape of a network, docker's field names where docker has the field.
-struct NetworkRow: Encodable {
-    var Name: String
-    var Driver = "bridge"
-    var Bridge: String
-    var Subnet: String
-    var Gateway: String
-    var Internal: Bool
-    var Created: String
-    var Containers: [String]
-
-    init(_ record: HostNetworkRecord, users: [NetworkUser]) {
-        Name = record.name
-        Bridge = record.bridge
-        Subnet = record.subnet
-        Gateway = record.gateway
-        Internal = record.isInternal
-        Created = record.createdAt
-        Containers = users.map(\.container)
-    }
 }
 
 struct NetworkCreateCommand: AsyncParsableCommand {
@@ -75,9 +46,9 @@ struct NetworkCreateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let record = try rootOptions.hostNetworks.create(
-            name: name, subnet: subnet, gateway: gateway, isInternal: `internal`)
-        print(record.name)
+        print(
+            try rootOptions.host.networks.create(
+                name: name, subnet: subnet, gateway: gateway, isInternal: `internal`))
     }
 }
 
@@ -93,22 +64,20 @@ struct NetworkListCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let store = rootOptions.hostNetworks
-        let networks = store.list()
+        let networks = rootOptions.host.networks.list()
         if quiet {
-            for network in networks { print(network.name) }
+            for network in networks { print(network.Name) }
             return
         }
         switch format {
         case .json:
-            Terminal.writeOutput(
-                try JSONOutput.render(networks.map { NetworkRow($0, users: store.users(of: $0.name)) }))
+            Terminal.writeOutput(try JSONOutput.render(networks))
         case .table:
             Terminal.writeOutput(
                 TextTable.render(
                     [["NAME", "DRIVER", "SUBNET", "GATEWAY", "INTERNAL", "BRIDGE"]]
                         + networks.map {
-                            [$0.name, "bridge", $0.subnet, $0.gateway, $0.isInternal ? "true" : "false", $0.bridge]
+                            [$0.Name, "bridge", $0.Subnet, $0.Gateway, $0.Internal ? "true" : "false", $0.Bridge]
                         }))
         }
     }
@@ -126,12 +95,12 @@ struct NetworkInspectCommand: AsyncParsableCommand {
     var names: [String]
 
     func run() async throws {
-        let store = rootOptions.hostNetworks
+        let store = rootOptions.host.networks
         let rows = try names.map { name in
-            guard let record = try store.load(name) else {
+            guard let details = try store.inspect(name) else {
                 throw ValidationError("network \(name) does not exist; see `berth network ls`")
             }
-            return NetworkRow(record, users: store.users(of: name))
+            return details
         }
         switch format {
         case .json:
@@ -160,7 +129,7 @@ struct NetworkRemoveCommand: AsyncParsableCommand {
     var names: [String]
 
     func run() async throws {
-        let store = rootOptions.hostNetworks
+        let store = rootOptions.host.networks
         for name in names {
             try store.remove(name)
             print(name)

@@ -1,6 +1,5 @@
 import ArgumentParser
-import BerthDriver
-import BerthPlan
+import BerthSession
 
 /// `berth down`: remove the stack's containers and networks (and volumes with -v).
 struct DownCommand: AsyncParsableCommand {
@@ -16,14 +15,10 @@ struct DownCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let lock = try context.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let images = try await context.images(resolveOnly: true)
-        let driver = try context.driver(images: images, daemon: true)
-        let observed = try await driver.observe()
-        let plan = Planner.planDown(
-            project: context.project, observed: observed, desired: context.desired(images: images),
-            options: PlanOptions(removeOrphans: removeOrphans, removeVolumes: volumes))
-        try await StackApply.apply(plan, driver: driver, timeout: timeout, waitTimeout: 60, progress: progress)
+        let session = context.session(progress: ProgressPrinter(format: progress))
+        try await StackContext.reportingFailures {
+            try await session.down(
+                removeVolumes: volumes, removeOrphans: removeOrphans, stopTimeout: .seconds(timeout))
+        }
     }
 }

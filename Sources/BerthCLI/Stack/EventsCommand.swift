@@ -1,4 +1,5 @@
 import ArgumentParser
+import BerthSession
 import Foundation
 
 /// `berth events [--follow]`: what berth did to the project (creates, starts, stops,
@@ -12,10 +13,10 @@ struct EventsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let log = EventLog(root: context.root, project: context.project)
+        let path = context.session().eventLogPath
         var offset: UInt64 = 0
         repeat {
-            if let handle = FileHandle(forReadingAtPath: log.path) {
+            if let handle = FileHandle(forReadingAtPath: path) {
                 let size = (try? handle.seekToEnd()) ?? 0
                 if size < offset { offset = 0 }  // rotated
                 try? handle.seek(toOffset: offset)

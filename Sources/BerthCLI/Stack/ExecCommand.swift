@@ -1,6 +1,5 @@
 import ArgumentParser
-import BerthRuntime
-import BerthState
+import BerthSession
 
 /// `berth exec`: run a command in a running container of a service; its exit code becomes
 /// berth's.
@@ -32,17 +31,12 @@ struct ExecCommand: AsyncParsableCommand {
         guard !command.isEmpty else { throw ValidationError("a command is required") }
         if tty && noTTY { throw ValidationError("-t/--tty and -T/--no-TTY contradict each other; pick one") }
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let state = try context.store.load(project: context.project) ?? ProjectState(name: context.project)
-        guard let container = state.containers.first(where: { $0.service == service && $0.replica == index }) else {
-            throw CleanExit.message(
-                "service \(service) has no container #\(index) in project \(context.project); see `berth ps`")
-        }
-        var spec = ExecSpec(arguments: command)
-        spec.environment = env
-        spec.user = user
-        spec.workingDirectory = workdir
-        spec.terminal = tty
-        let code = try context.runtime.exec(id: container.runtimeID, spec)
+        var request = ExecRequest(arguments: command)
+        request.environment = env
+        request.user = user
+        request.workingDirectory = workdir
+        request.terminal = tty
+        let code = try context.session().exec(service: service, index: index, request)
         throw ExitCode(code)
     }
 }

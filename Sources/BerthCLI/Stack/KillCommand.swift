@@ -1,5 +1,6 @@
 import ArgumentParser
 import BerthModel
+import BerthSession
 
 /// `berth kill [-s SIGNAL] [SERVICE…]`: signal the main process of running containers. The
 /// restart policy decides what happens next, as with docker compose.
@@ -18,18 +19,9 @@ struct KillCommand: AsyncParsableCommand {
             throw ValidationError("--signal: \(error.message)")
         }
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let lock = try context.lock()
-        defer { withExtendedLifetime(lock) {} }
-        for container in try context.containers(of: services) {
-            guard let state = try? context.runtime.state(id: container.runtimeID), state.status == .running else {
-                continue
-            }
-            do {
-                try context.runtime.kill(id: container.runtimeID, signal: parsed.number)
-            } catch {
-                throw CleanExit.message("container \(container.name): \(error)")
-            }
-            Terminal.writeError("Container \(container.name)  Killed (\(parsed))\n")
-        }
+        var printer = ProgressPrinter(format: .auto)
+        printer.killVerb = "Killed (\(parsed))"
+        let session = context.session(progress: printer)
+        try await StackContext.reportingFailures { try await session.kill(services, signal: parsed.number) }
     }
 }

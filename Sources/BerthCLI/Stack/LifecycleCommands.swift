@@ -1,11 +1,8 @@
 import ArgumentParser
-import BerthDriver
-import BerthEngine
-import BerthPlan
-import BerthRuntime
-import BerthState
+import BerthSession
 
-/// `berth start|stop|restart [SERVICE…]`: act on existing containers without re-planning.
+/// `berth start|stop|restart [SERVICE…]`: act on existing containers without re-planning
+/// from the stack files; each is a small plan the engine applies in dependency order.
 struct StartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "start", abstract: "Start existing containers.")
     @OptionGroup var projectOptions: ProjectOptions
@@ -13,7 +10,8 @@ struct StartCommand: AsyncParsableCommand {
     @Argument(help: "Services (default: all).") var services: [String] = []
 
     func run() async throws {
-        try await Lifecycle.run(projectOptions, rootOptions, services, stop: false, start: true, timeout: 10)
+        let session = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions).session()
+        try await StackContext.reportingFailures { try await session.start(services) }
     }
 }
 
@@ -25,7 +23,8 @@ struct StopCommand: AsyncParsableCommand {
     @Argument(help: "Services (default: all).") var services: [String] = []
 
     func run() async throws {
-        try await Lifecycle.run(projectOptions, rootOptions, services, stop: true, start: false, timeout: timeout)
+        let session = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions).session()
+        try await StackContext.reportingFailures { try await session.stop(services, timeout: .seconds(timeout)) }
     }
 }
 
@@ -37,38 +36,9 @@ struct RestartCommand: AsyncParsableCommand {
     @Argument(help: "Services (default: all).") var services: [String] = []
 
     func run() async throws {
-        try await Lifecycle.run(projectOptions, rootOptions, services, stop: true, start: true, timeout: timeout)
+        let session = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions).session()
+        try await StackContext.reportingFailures { try await session.restart(services, timeout: .seconds(timeout)) }
     }
-}
-
-enum Lifecycle {
-    static func run(
-        _ projectOptions: ProjectOptions, _ rootOptions: RootOptions, _ services: [String], stop: Bool, start: Bool,
-        timeout: Int
-    ) async throws {
-        let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let lock = try context.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let driver = try context.driver(images: [:], daemon: true)
-        let containers = try context.containers(of: services)
-        let clock = ContinuousClock()
-        for container in containers.reversed() where stop {
-            let began = clock.now
-            let current = try? context.runtime.state(id: container.runtimeID)
-            guard current?.status == .running || current?.status == .restarting else { continue }
-            try await driver.stopContainer(container.name, timeout: .seconds(timeout))
-            Terminal.writeError("Container \(container.name)  Stopped  \(EngineEvent.seconds(clock.now - began))\n")
-        }
-        for container in containers where start {
-            let began = clock.now
-            let current = try? context.runtime.state(id: container.runtimeID)
-            if current?.status == .running || current?.status == .restarting { continue }
-            try await driver.startContainer(container.name)
-            Terminal.writeError("Container \(container.name)  Started  \(EngineEvent.seconds(clock.now - began))\n")
-        }
-        await driver.ensureDaemon()
-    }
-
 }
 
 /// `berth scale SERVICE=N…`: `up --no-deps --scale` for just those services.
@@ -82,16 +52,7 @@ struct ScaleCommand: AsyncParsableCommand {
     func run() async throws {
         let scale = try StackContext.parseScale(scales)
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let lock = try context.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let images = try await context.images()
-        let driver = try context.driver(images: images, daemon: true)
-        let observed = try await driver.observe()
-        let plan = Planner.plan(
-            desired: context.desired(images: images), observed: observed,
-            options: PlanOptions(noRecreate: true, services: scale.keys.sorted(), noDeps: true, scale: scale))
-        try PortCheck.check(context.topology, state: await driver.currentState)
-        try await StackApply.apply(plan, driver: driver, timeout: 10, waitTimeout: 120, progress: progress)
-        await PortCheck.waitUntilPublished(await driver.currentState)
+        let session = context.session(progress: ProgressPrinter(format: progress))
+        try await StackContext.reportingFailures { try await session.scale(scale) }
     }
 }

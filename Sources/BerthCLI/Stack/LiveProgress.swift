@@ -1,4 +1,4 @@
-import BerthEngine
+import BerthSession
 import Dispatch
 import Foundation
 import Synchronization
@@ -41,7 +41,7 @@ final class LiveProgress: @unchecked Sendable {
         redraw()
     }
 
-    func record(_ event: EngineEvent) {
+    func record(_ event: ProgressEvent) {
         guard let (subject, state, done, failed) = Self.describe(event) else { return }
         screen.withLock { screen in
             let now = ContinuousClock.now
@@ -80,7 +80,7 @@ final class LiveProgress: @unchecked Sendable {
                         ? "\u{1B}[31m\(state)\u{1B}[0m" : row.finished != nil ? "\u{1B}[32m\(state)\u{1B}[0m" : state
                 }
                 out +=
-                    "\u{1B}[2K \(row.finished == nil ? "⠿" : "✔") \(row.subject)\(pad)  \(state)  \(EngineEvent.seconds(elapsed))\n"
+                    "\u{1B}[2K \(row.finished == nil ? "⠿" : "✔") \(row.subject)\(pad)  \(state)  \(ProgressEvent.seconds(elapsed))\n"
             }
             screen.drawn = screen.rows.count
             return out
@@ -90,7 +90,7 @@ final class LiveProgress: @unchecked Sendable {
 
     /// The subject line and state text of an event, or nil for events that are not a step a
     /// person follows (the engine's bookkeeping around actions).
-    static func describe(_ event: EngineEvent) -> (String, String, Bool, Bool)? {
+    static func describe(_ event: ProgressEvent) -> (String, String, Bool, Bool)? {
         let subject: String
         if let container = event.container {
             subject = "Container \(container)"
@@ -106,6 +106,7 @@ final class LiveProgress: @unchecked Sendable {
         case .stop: (running, finished) = ("Stopping", "Stopped")
         case .remove: (running, finished) = ("Removing", "Removed")
         case .wait: (running, finished) = ("Waiting", "Ready")
+        case .kill: (running, finished) = ("Killing", "Killed")
         case .action: return nil
         }
         switch event.state {

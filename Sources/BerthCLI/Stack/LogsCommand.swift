@@ -1,4 +1,5 @@
 import ArgumentParser
+import BerthSession
 
 /// `berth logs`: the stack's container output, prefixed by `service-N |`.
 struct LogsCommand: AsyncParsableCommand {
@@ -21,9 +22,10 @@ struct LogsCommand: AsyncParsableCommand {
             lines = n
         }
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        try await LogStream(
-            context: context, services: services, follow: follow, tail: lines, timestamps: timestamps,
-            prefix: !noLogPrefix
-        ).run()
+        var options = LogFollowOptions()
+        options.services = services
+        options.follow = follow
+        options.tail = lines
+        try await LogView(prefix: !noLogPrefix, timestamps: timestamps).follow(context.session(), options)
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import BerthRuntime
-import BerthState
+import BerthSession
 import Foundation
 
 /// `berth ls`: projects berth has state for, with how many containers run.
@@ -11,15 +10,11 @@ struct LsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let root = rootOptions.resolvedRoot(environment: ProcessInfo.processInfo.environment)
-        let store = StateStore(root: root)
-        let runtime = Runtime(root: root)
         var rows = [["NAME", "STATUS", "PROJECT DIRECTORY"]]
-        for project in store.projects() {
-            guard let state = try store.load(project: project) else { continue }
-            let running = state.containers.filter { (try? runtime.state(id: $0.runtimeID))?.status == .running }.count
-            if !all && running == 0 { continue }
-            let status = running > 0 ? "running(\(running))" : "exited(\(state.containers.count))"
-            rows.append([project, status, state.projectDirectory])
+        for project in try LinuxHost(root: root).projects() {
+            if !all && project.running == 0 { continue }
+            let status = project.running > 0 ? "running(\(project.running))" : "exited(\(project.containers))"
+            rows.append([project.name, status, project.directory])
         }
         Terminal.writeOutput(TextTable.render(rows))
     }

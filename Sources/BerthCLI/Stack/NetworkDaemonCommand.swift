@@ -1,5 +1,5 @@
 import ArgumentParser
-import BerthDriver
+import BerthSession
 
 #if canImport(Glibc)
     import Glibc
@@ -16,6 +16,6 @@ struct NetworkDaemonCommand: ParsableCommand {
 
     /// Started by `berth-supervisor netd`, which restarts it when it dies.
     func run() throws {
-        Glibc.exit(NetworkDaemon(root: root, project: project).run())
+        Glibc.exit(LinuxHost(root: root).runNetworkDaemon(project: project))
     }
 }

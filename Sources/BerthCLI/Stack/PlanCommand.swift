@@ -1,6 +1,5 @@
 import ArgumentParser
-import BerthDriver
-import BerthPlan
+import BerthSession
 
 /// `berth plan`: what `up` would do and why, without doing it.
 struct PlanCommand: AsyncParsableCommand {
@@ -18,18 +17,14 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let images = try await context.images(resolveOnly: true)
-        let driver = try context.driver(images: images, daemon: false)
-        let observed = try await driver.observe()
-        let options = PlanOptions(
-            forceRecreate: forceRecreate, services: services, removeOrphans: removeOrphans,
-            scale: try StackContext.parseScale(scale))
-        let plan = Planner.plan(desired: context.desired(images: images), observed: observed, options: options)
+        let scale = try StackContext.parseScale(scale)
+        let plan = try await context.session().plan(
+            services: services, forceRecreate: forceRecreate, removeOrphans: removeOrphans, scale: scale)
         switch format {
-        case .json: Terminal.writeOutput(PlanRenderer.json(plan) + "\n")
+        case .json: Terminal.writeOutput(PlanView.json(plan) + "\n")
         case .text, .yaml:
             let colors = Terminal.colors(fd: 1, environment: context.environment)
-            Terminal.writeOutput(PlanRenderer.human(plan, colors: colors))
+            Terminal.writeOutput(PlanView.human(plan, colors: colors))
         }
         if !plan.problems.isEmpty { throw ExitCode(1) }
         if detailedExitcode && plan.hasChanges { throw ExitCode(2) }

@@ -1,6 +1,5 @@
 import ArgumentParser
-import BerthEngine
-import BerthPlan
+import BerthSession
 import Foundation
 
 /// `--progress`: live lines on a terminal (`tty`), one line per finished step otherwise
@@ -14,6 +13,8 @@ enum ProgressFormat: String, ExpressibleByArgument, CaseIterable {
 struct ProgressPrinter: Sendable {
     let format: ProgressFormat
     private let live: LiveProgress?
+    /// What a finished `kill` step says, e.g. `Killed (SIGTERM)`.
+    var killVerb = "Killed"
 
     init(format: ProgressFormat, environment: [String: String] = ProcessInfo.processInfo.environment) {
         let resolved: ProgressFormat
@@ -26,13 +27,13 @@ struct ProgressPrinter: Sendable {
         live = resolved == .tty ? LiveProgress(colors: Terminal.colors(fd: 2, environment: environment)) : nil
     }
 
-    func print(_ event: EngineEvent) {
+    func print(_ event: ProgressEvent) {
         switch format {
         case .quiet: return
         case .json: Terminal.writeError(event.jsonLine + "\n")
         case .tty: live?.record(event)
         case .auto, .plain:
-            if let line = Self.line(event) { Terminal.writeError(line + "\n") }
+            if let line = Self.line(event, killVerb: killVerb) { Terminal.writeError(line + "\n") }
         }
     }
 
@@ -41,8 +42,8 @@ struct ProgressPrinter: Sendable {
         live?.finish()
     }
 
-    static func line(_ event: EngineEvent) -> String? {
-        let time = EngineEvent.seconds(event.elapsed)
+    static func line(_ event: ProgressEvent, killVerb: String = "Killed") -> String? {
+        let time = ProgressEvent.seconds(event.elapsed)
         let subject: String
         if let container = event.container {
             subject = "Container \(container)"
@@ -64,6 +65,7 @@ struct ProgressPrinter: Sendable {
             case .stop: verb = "Stopped"
             case .remove: verb = "Removed"
             case .wait: verb = "Ready"
+            case .kill: verb = killVerb
             case .action:
                 guard event.container == nil, event.resource.kind != .service else { return nil }
                 verb = event.change == .remove ? "Removed" : "Created"

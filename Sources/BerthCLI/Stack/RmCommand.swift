@@ -1,4 +1,5 @@
 import ArgumentParser
+import BerthSession
 
 /// `berth rm [-s] [-f] [-v] [SERVICE…]`: remove stopped service containers. Running ones
 /// are kept (and named) unless `--stop` stops them first, like docker compose.
@@ -12,27 +13,12 @@ struct RmCommand: AsyncParsableCommand {
     @Argument(help: "Services (default: all).") var services: [String] = []
 
     func run() async throws {
-        let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
-        let lock = try context.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let driver = try context.driver(images: [:], daemon: true)
-        var kept: [String] = []
-        for container in try context.containers(of: services).reversed() {
-            let status = (try? context.runtime.state(id: container.runtimeID))?.status
-            let running = status == .running || status == .restarting
-            if running {
-                guard stop else {
-                    kept.append(container.name)
-                    continue
-                }
-                try await driver.stopContainer(container.name, timeout: .seconds(timeout))
-            }
-            try await driver.removeContainer(container.name)
-            Terminal.writeError("Container \(container.name)  Removed\n")
+        let session = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions).session()
+        let plan = try await StackContext.reportingFailures {
+            try await session.remove(services, stopFirst: stop, timeout: .seconds(timeout))
         }
-        await driver.ensureDaemon()
-        if !kept.isEmpty {
-            Terminal.writeError("running, not removed (use --stop): \(kept.joined(separator: ", "))\n")
+        if !plan.keptRunning.isEmpty {
+            Terminal.writeError("running, not removed (use --stop): \(plan.keptRunning.joined(separator: ", "))\n")
         }
     }
 }

@@ -1,10 +1,7 @@
 import ArgumentParser
-import BerthDriver
-import BerthEngine
-import BerthImage
-import BerthPlan
+import BerthSession
 
-extension BerthImage.PullPolicy: ExpressibleByArgument {}
+extension ImagePullPolicy: ExpressibleByArgument {}
 
 /// `berth up`: plan against what exists, then apply it.
 struct UpCommand: AsyncParsableCommand {
@@ -23,7 +20,7 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Remove containers of services no longer in the stack files.") var removeOrphans = false
     @Flag(help: "Create but do not start containers.") var noStart = false
     @Flag(help: "Show the plan and change nothing.") var dryRun = false
-    @Option(help: "Image pull policy: always, missing or never.") var pull: BerthImage.PullPolicy?
+    @Option(help: "Image pull policy: always, missing or never.") var pull: ImagePullPolicy?
     @Option(name: [.customShort("t"), .long], help: "Seconds to wait for a container to stop.") var timeout: Int = 10
     @Option(help: "Progress output: auto, plain, json or quiet.") var progress: ProgressFormat = .auto
     @Flag(help: "Stop every container when one exits (attached mode only).") var abortOnContainerExit = false
@@ -46,93 +43,38 @@ struct UpCommand: AsyncParsableCommand {
         if let exitCodeFrom, context.topology.service(named: exitCodeFrom) == nil {
             throw ValidationError("--exit-code-from: no service named '\(exitCodeFrom)' in the stack")
         }
-        // Held while changing things; released before attaching to logs so other commands
-        // (stop, scale, a second up) can act on the running stack.
-        var lock = dryRun ? nil : try context.lock()
-        defer { withExtendedLifetime(lock) {} }
-        let images = try await context.images(pull: pull, resolveOnly: dryRun)
-        let driver = try context.driver(images: images, daemon: !dryRun)
-        let observed = try await driver.observe()
-        let options = PlanOptions(
-            forceRecreate: forceRecreate, noRecreate: noRecreate, services: services, noDeps: noDeps,
-            removeOrphans: removeOrphans, scale: try StackContext.parseScale(scale), noStart: noStart)
-        let plan = Planner.plan(desired: context.desired(images: images), observed: observed, options: options)
+        var options = UpOptions()
+        options.services = services
+        options.forceRecreate = forceRecreate
+        options.noRecreate = noRecreate
+        options.noDeps = noDeps
+        options.removeOrphans = removeOrphans
+        options.scale = try StackContext.parseScale(scale)
+        options.noStart = noStart
+        options.dryRun = dryRun
+        options.pull = pull
+        options.stopTimeout = .seconds(timeout)
+        options.waitTimeout = .seconds(waitTimeout)
+        options.wait = wait
+        let session = context.session(progress: ProgressPrinter(format: progress))
+        let result = try await StackContext.reportingFailures { try await session.up(options) }
         if dryRun {
-            Terminal.writeOutput(PlanRenderer.human(plan))
+            Terminal.writeOutput(PlanView.human(result.plan))
             return
         }
-        try PortCheck.check(context.topology, state: await driver.currentState)
-        try await driver.checkExternalResources()
-        try await driver.checkServicesSupported()
-        try await StackApply.apply(
-            plan, driver: driver, timeout: timeout, waitTimeout: waitTimeout, progress: progress)
-        if wait && !noStart {
-            try await StackApply.waitForServices(driver: driver, services: services, timeout: waitTimeout)
-            await driver.ensureDaemon()
-        }
-        await PortCheck.waitUntilPublished(await driver.currentState)
-        if !detach && !wait && !noStart {
-            lock = nil
-            var stream = LogStream(
-                context: context, services: services, follow: true, tail: nil, timestamps: false,
-                prefix: true)
-            stream.silentServices = Set(context.topology.services.filter { !$0.attach }.map(\.name.rawValue))
-            let code = try await stream.run(
-                stopOnInterrupt: driver, abortOnExit: abortOnContainerExit || exitCodeFrom != nil,
-                exitCodeFrom: exitCodeFrom)
-            if let code, code != 0 { throw ExitCode(code) }
-        }
-    }
-}
-
-/// Runs a plan with progress output and turns failures into a clear exit.
-enum StackApply {
-    static func apply(
-        _ plan: Plan, driver: LinuxDriver, timeout: Int, waitTimeout: Int, progress: ProgressFormat
-    ) async throws {
-        let printer = ProgressPrinter(format: progress)
-        let log = EventLog(root: driver.root, project: await driver.project)
-        let engine = Engine(
-            driver: driver,
-            options: EngineOptions(stopTimeout: .seconds(timeout), waitTimeout: .seconds(waitTimeout)))
-        let report: ApplyReport
-        do {
-            report = try await engine.apply(plan) { event in
-                printer.print(event)
-                log.append(event)
-            }
-        } catch {
-            printer.finish()
-            throw CleanExit.message(error.description)
-        }
-        printer.finish()
-        await driver.ensureDaemon()
-        if !report.failures.isEmpty {
-            for failure in report.failures { Terminal.writeError("error: \(failure)\n") }
-            throw ExitCode(1)
-        }
-    }
-
-    /// `--wait`: every container of the services running (healthy when it has a
-    /// healthcheck), or finished successfully for one-shot jobs.
-    static func waitForServices(driver: LinuxDriver, services: [String], timeout: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(timeout)
-        let state = await driver.currentState
-        for container in state.containers where services.isEmpty || services.contains(container.service) {
-            let condition: WaitCondition = container.details?.hasHealthcheck == true ? .healthy : .started
-            let outcome = try await driver.waitUntil(condition, container: container.name, deadline: deadline)
-            switch outcome {
-            case .satisfied, .noHealthcheck: continue
-            case .exited(let code) where code == 0: continue
-            case .exited(let code):
-                throw CleanExit.message("container \(container.name) exited with code \(code)")
-            case .unhealthy(let output):
-                throw CleanExit.message("container \(container.name) is unhealthy: \(output)")
-            case .timedOut:
-                throw CleanExit.message(
-                    "container \(container.name) is not \(condition) after \(timeout)s (see `berth logs \(container.service)`)"
-                )
-            }
-        }
+        // The session released the project lock: other commands (stop, scale, a second up)
+        // can act on the stack while this one follows its logs.
+        guard !detach && !wait && !noStart else { return }
+        var follow = LogFollowOptions()
+        follow.services = services
+        follow.follow = true
+        follow.silentServices = Set(context.topology.services.filter { !$0.attach }.map(\.name.rawValue))
+        var attach = AttachOptions()
+        attach.abortOnExit = abortOnContainerExit || exitCodeFrom != nil
+        attach.exitCodeFrom = exitCodeFrom
+        // A fresh printer: live progress redraws its own lines, which the logs have scrolled.
+        let attached = context.session(progress: ProgressPrinter(format: progress))
+        let code = try await LogView(prefix: true, timestamps: false).follow(attached, follow, attach: attach)
+        if let code, code != 0 { throw ExitCode(code) }
     }
 }

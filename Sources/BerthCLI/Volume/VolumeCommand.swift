@@ -1,6 +1,5 @@
 import ArgumentParser
-import BerthDriver
-import Foundation
+import BerthSession
 
 /// `berth volume ...`: volumes outside and across stacks.
 struct VolumeCommand: AsyncParsableCommand {
@@ -14,31 +13,6 @@ struct VolumeCommand: AsyncParsableCommand {
     )
 }
 
-extension RootOptions {
-    var volumeStore: VolumeStore {
-        VolumeStore(root: resolvedRoot(environment: ProcessInfo.processInfo.environment))
-    }
-}
-
-/// The JSON shape of a volume, docker's field names where docker has the field.
-struct VolumeRow: Encodable {
-    var Name: String
-    var Driver = "local"
-    var Mountpoint: String
-    var Scope = "local"
-    var Anonymous: Bool
-    var Project: String?
-    var UsedBy: [String]
-
-    init(_ info: VolumeInfo) {
-        Name = info.name
-        Mountpoint = info.mountpoint
-        Anonymous = info.anonymous
-        Project = info.project
-        UsedBy = info.usedBy
-    }
-}
-
 struct VolumeCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create a volume (a stack can use it with 'external: true').")
@@ -50,7 +24,7 @@ struct VolumeCreateCommand: AsyncParsableCommand {
     var name: String?
 
     func run() async throws {
-        print(try rootOptions.volumeStore.create(name).name)
+        print(try rootOptions.host.volumes.create(name))
     }
 }
 
@@ -66,19 +40,19 @@ struct VolumeListCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let volumes = rootOptions.volumeStore.list()
+        let volumes = rootOptions.host.volumes.list()
         if quiet {
-            for volume in volumes { print(volume.name) }
+            for volume in volumes { print(volume.Name) }
             return
         }
         switch format {
         case .json:
-            Terminal.writeOutput(try JSONOutput.render(volumes.map(VolumeRow.init)))
+            Terminal.writeOutput(try JSONOutput.render(volumes))
         case .table:
             Terminal.writeOutput(
                 TextTable.render(
                     [["DRIVER", "VOLUME NAME", "PROJECT", "USED BY"]]
-                        + volumes.map { ["local", $0.name, $0.project ?? "", $0.usedBy.joined(separator: ",")] }))
+                        + volumes.map { ["local", $0.Name, $0.Project ?? "", $0.UsedBy.joined(separator: ",")] }))
         }
     }
 }
@@ -95,19 +69,19 @@ struct VolumeInspectCommand: AsyncParsableCommand {
     var names: [String]
 
     func run() async throws {
-        let store = rootOptions.volumeStore
+        let store = rootOptions.host.volumes
         let volumes = try names.map { try store.inspect($0) }
         switch format {
         case .json:
-            Terminal.writeOutput(try JSONOutput.render(volumes.map(VolumeRow.init)))
+            Terminal.writeOutput(try JSONOutput.render(volumes))
         case .table:
             for volume in volumes {
                 Terminal.writeOutput(
                     TextTable.render(
                         [["FIELD", "VALUE"]] + [
-                            ["Name", volume.name], ["Driver", "local"], ["Mountpoint", volume.mountpoint],
-                            ["Anonymous", String(volume.anonymous)], ["Project", volume.project ?? ""],
-                            ["Used by", volume.usedBy.joined(separator: ",")],
+                            ["Name", volume.Name], ["Driver", "local"], ["Mountpoint", volume.Mountpoint],
+                            ["Anonymous", String(volume.Anonymous)], ["Project", volume.Project ?? ""],
+                            ["Used by", volume.UsedBy.joined(separator: ",")],
                         ]))
             }
         }
@@ -129,7 +103,7 @@ struct VolumeRemoveCommand: AsyncParsableCommand {
     var names: [String]
 
     func run() async throws {
-        let store = rootOptions.volumeStore
+        let store = rootOptions.host.volumes
         for name in names {
             try store.remove(name, force: force)
             print(name)
@@ -147,7 +121,7 @@ struct VolumePruneCommand: AsyncParsableCommand {
     var all = false
 
     func run() async throws {
-        let removed = try rootOptions.volumeStore.prune(all: all)
+        let removed = try rootOptions.host.volumes.prune(all: all)
         if !removed.isEmpty {
             print("Deleted Volumes:")
             for name in removed { print(name) }

@@ -21,6 +21,4 @@ enum ImageStoreFactory {
         }
         return false
     }
-
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
 }

@@ -1,10 +1,11 @@
+import BerthEngine
 import BerthPlan
 
-/// A runtime that keeps containers, networks and volumes in memory. It exists for
-/// `--dry-run`: seeded with the real observed state, it lets the real engine walk a plan
-/// (ordering, dependency waits, rollouts) and print the same progress without touching the
-/// kernel. Behaviours make it answer like a misbehaving stack would (a container that fails
-/// to start, turns unhealthy or exits non-zero), which is also how the engine is tested.
+/// A runtime that keeps containers, networks and volumes in memory, so the engine and the
+/// stack session are tested without root: seeded with an observed state, it lets the real
+/// engine walk a plan (ordering, dependency waits, rollouts). Behaviours make it answer like
+/// a misbehaving stack would (a container that fails to start, turns unhealthy or exits
+/// non-zero). It lives in a test-support target: nothing shipped links it.
 public actor SimulatedRuntime: RuntimeDriver {
     /// How containers matching a rule behave once started.
     public enum Behavior: Hashable, Sendable {
@@ -217,6 +218,15 @@ public actor SimulatedRuntime: RuntimeDriver {
         begin("remove \(name)")
         defer { end() }
         containers[name] = nil
+    }
+
+    public func killContainer(_ name: String, signal: Int32) async throws {
+        begin("kill \(name) \(signal)")
+        defer { end() }
+        guard var c = containers[name], c.observed.state == .running else { return }
+        c.observed.state = .exited(code: 128 + signal)
+        c.observed.health = .none
+        containers[name] = c
     }
 
     public func waitUntil(_ condition: WaitCondition, container: String, deadline: ContinuousClock.Instant)

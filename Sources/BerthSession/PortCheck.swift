@@ -26,7 +26,7 @@ enum PortCheck {
                     try PortProbe.checkAvailable(
                         ip.socketAddress(port: number), port.protocol == .udp ? .udp : .tcp)
                 } catch {
-                    throw CleanExit.message(
+                    throw StackError.message(
                         "service \(service.name): ports[\(index)] (\(hostIP):\(published.first):\(port.target)/\(port.protocol.rawValue)): \(error)"
                     )
                 }
