@@ -129,11 +129,13 @@ final class Supervisor {
         saveState()
         try system { () throws(SystemCallError) in
             for dir in [paths.upper, paths.work, paths.rootfs, paths.etc] { try FileSystemCalls.makeDirectory(dir) }
+            // Not fsync'd: these files are rewritten from the spec on every start, so a crash
+            // cannot leave a stale one behind that a later start would trust.
             for (name, content) in [
                 ("hostname", spec.etcFiles.hostname), ("hosts", spec.etcFiles.hosts),
                 ("resolv.conf", spec.etcFiles.resolvConf),
             ] {
-                if let content { try AtomicFile.write("\(paths.etc)/\(name)", content) }
+                if let content { try AtomicFile.write("\(paths.etc)/\(name)", content, durable: false) }
             }
             try cgroup.create(spec.resources, privileged: spec.security.privileged)
             _ = try? Credentials.prctl(Kernel.prSetDumpable, 0)
