@@ -6,70 +6,61 @@ import Testing
 
 /// The compiled-program cache: entries are found by a SHA-256 key and checked on load.
 @Suite struct SeccompCacheTests {
-    private func withCache(_ body: (String) throws -> Void) throws {
+    /// A cache directory and a count of the compilations that missed it.
+    private final class Cache {
         let directory = NSTemporaryDirectory() + "berth-test-seccomp-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try body(directory)
-    }
+        var compilations = 0
 
-    private func entries(_ directory: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".bpf") }
+        func program(_ identity: String) throws -> [UInt8] {
+            try SeccompCompiler.compiled(
+                identity: identity, capabilities: .containerDefault, cacheDirectory: directory
+            ) { () throws(RuntimeError) in
+                compilations += 1
+                return .containerDefault
+            }
+        }
+
+        func entries() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".bpf") }
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     @Test func sameInputsCompileOnceAndLoadTheSameProgram() throws {
-        try withCache { directory in
-            var compilations = 0
-            let compile: () throws(RuntimeError) -> SeccompProfile = {
-                compilations += 1
-                return .containerDefault
-            }
-            let first = try SeccompCompiler.compiled(
-                identity: "test", capabilities: .containerDefault, cacheDirectory: directory, profile: compile)
-            let second = try SeccompCompiler.compiled(
-                identity: "test", capabilities: .containerDefault, cacheDirectory: directory, profile: compile)
-            #expect(compilations == 1)
-            #expect(second == first)
-            #expect(!first.isEmpty && first.count % 8 == 0)
-            _ = try SeccompCompiler.compiled(
-                identity: "other", capabilities: .containerDefault, cacheDirectory: directory, profile: compile)
-            #expect(compilations == 2)
-            #expect(try entries(directory).count == 2)
-        }
+        let cache = Cache()
+        defer { cache.remove() }
+        let first = try cache.program("test")
+        let second = try cache.program("test")
+        #expect(cache.compilations == 1)
+        #expect(second == first)
+        #expect(!first.isEmpty && first.count % 8 == 0)
+        _ = try cache.program("other")
+        #expect(cache.compilations == 2)
+        #expect(try cache.entries().count == 2)
     }
 
     @Test func corruptOrForeignCacheEntriesAreRecompiledNotInstalled() throws {
-        try withCache { directory in
-            var compilations = 0
-            let compile: () throws(RuntimeError) -> SeccompProfile = {
-                compilations += 1
-                return .containerDefault
-            }
-            let program = try SeccompCompiler.compiled(
-                identity: "test", capabilities: .containerDefault, cacheDirectory: directory, profile: compile)
-            let name = try #require(try entries(directory).first)
-            let path = "\(directory)/\(name)"
-            let original = try FileSystemCalls.readFile(path)
+        let cache = Cache()
+        defer { cache.remove() }
+        let program = try cache.program("test")
+        let name = try #require(try cache.entries().first)
+        let path = "\(cache.directory)/\(name)"
+        let original = try FileSystemCalls.readFile(path)
 
-            // A flipped byte in the program.
-            var flipped = original
-            flipped[flipped.count - 3] ^= 0x40
-            try AtomicFile.write(path, flipped)
-            #expect(
-                try SeccompCompiler.compiled(
-                    identity: "test", capabilities: .containerDefault, cacheDirectory: directory, profile: compile)
-                    == program)
-            #expect(compilations == 2)
+        // A flipped byte in the program.
+        var flipped = original
+        flipped[flipped.count - 3] ^= 0x40
+        try AtomicFile.write(path, flipped)
+        #expect(try cache.program("test") == program)
+        #expect(cache.compilations == 2)
 
-            // Another key's entry under this key's name.
-            var foreign = original
-            foreign[0] ^= 0x01
-            try AtomicFile.write(path, foreign)
-            #expect(
-                try SeccompCompiler.compiled(
-                    identity: "test", capabilities: .containerDefault, cacheDirectory: directory, profile: compile)
-                    == program)
-            #expect(compilations == 3)
-            #expect(try FileSystemCalls.readFile(path) == original)
-        }
+        // Another key's entry under this key's name.
+        var foreign = original
+        foreign[0] ^= 0x01
+        try AtomicFile.write(path, foreign)
+        #expect(try cache.program("test") == program)
+        #expect(cache.compilations == 3)
+        #expect(try FileSystemCalls.readFile(path) == original)
     }
 }
