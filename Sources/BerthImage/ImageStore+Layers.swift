@@ -43,14 +43,19 @@ extension ImageStore {
         let raw: any ByteStream = compressed ?? file
         let (decompressed, format) = try Compression.decompressingSniffed(raw)
         let uncompressed: HashingStream? = format == .none ? nil : HashingStream(decompressed)
-        let tar: any ByteStream = uncompressed ?? decompressed
+        let chain: any ByteStream = uncompressed ?? decompressed
+        // Inflating and hashing run ahead on a second thread while this one creates files.
+        let tar = try ReadAheadStream(chain)
+        defer { tar.finish() }
         let root = try FileDescriptor.open(directory, DirectoryTree.directoryFlags)
         defer { root.close() }
         do {
             try LayerUnpacker(root: root).unpack(TarReader(tar))
             try tar.drain()
+            tar.finish()
             try raw.drain()
         } catch {
+            tar.finish()
             // A corrupt blob usually shows up as garbage tar or gzip; name the real cause.
             if let compressed {
                 try? compressed.drain()
