@@ -9,7 +9,9 @@
 # Usage: bench/images.sh [path/to/berth]    (default: .build/release/berth)
 # Env:   BENCH_TREE   directory added to the image as payload (default /usr/lib/python3.11)
 #        BENCH_RUNS   runs per command (default 5)
+#        BERTH_BASELINE  another berth binary measured in the same run (before/after rows)
 # Network: only a docker-registry this script starts on 127.0.0.1.
+# hyperfine (apt-get install hyperfine) gives mean ± stddev; without it, plain means.
 set -eu
 
 BERTH=$(realpath "${1:-.build/release/berth}")
@@ -82,6 +84,9 @@ results="$work/results.tsv"
 measure() { # name, berth command, then `-n label command` for each other tool
     name=$1 berth_cmd=$2
     shift 2
+    if [ -n "${BERTH_BASELINE:-}" ]; then
+        set -- -n "berth-baseline" "$(printf '%s' "$berth_cmd" | sed "s|$BERTH|$BERTH_BASELINE|")" "$@"
+    fi
     if command -v hyperfine >/dev/null; then
         set -- -n berth "$berth_cmd" "$@"
         hyperfine --style none --warmup 1 --runs "$RUNS" --prepare "$reset" \

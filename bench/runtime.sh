@@ -1,9 +1,13 @@
 #!/bin/bash
 # Container start-to-exit latency: berth vs crun vs runc on the same busybox rootfs, running
 # /bin/true, with and without the same seccomp policy (berth's docker-equivalent default,
-# resolved for docker's default capabilities). Also idle RSS of berth-supervisor vs conmon.
+# resolved for docker's default capabilities). Also idle RSS and PSS (proportional set size:
+# shared pages divided among the processes mapping them, the per-container cost) of
+# berth-supervisor vs conmon (Debian's conmon package).
 # Reports the median of the runs (the machine is shared; means are skewed by other load).
 # Usage: bench/runtime.sh [runs]   (root, bash; builds nothing: run `swift build -c release` first)
+# Peers, not part of scripts/install-deps: apt-get install crun runc conmon (rows are skipped
+# when missing); for profiles: apt-get install linux-perf hyperfine.
 set -eu
 RUNS=${1:-50}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,6 +81,11 @@ printf '%-34s %10s\n' "berth, default seccomp (cached)" "$(measure berth_run)"
 # The CLI's own process start (Swift + Foundation + argument parsing) is part of every berth
 # command; shown so the runtime's share can be read off.
 printf '%-34s %10s\n' "berth CLI alone (container ps)" "$(measure "$BIN/berth" container ps)"
+# Command start-up on a one-service project: parse + validate, and list (nothing running).
+mkdir -p "$WORK/project"
+printf 'services:\n  web:\n    image: busybox\n    command: ["sleep", "60"]\n' > "$WORK/project/compose.yaml"
+printf '%-34s %10s\n' "berth config -q (1 service)" "$(cd "$WORK/project" && measure "$BIN/berth" config -q)"
+printf '%-34s %10s\n' "berth ps (empty project)" "$(cd "$WORK/project" && measure "$BIN/berth" ps)"
 
 if command -v crun >/dev/null; then
     # crun wants a pure v1 or v2 view: hide the hybrid cgroup2 mount in a private namespace.
@@ -107,6 +116,7 @@ printf '%-34s %10s\n' "floor: unshare+fork+exec" "$t"
 "$BIN/berth" container run -d --name berth-bench-rss --rootfs "$ROOTFS" /bin/sleep 60 >/dev/null
 sup=$(grep -o '"supervisorPid":[0-9]*' "$BERTH_ROOT/containers/berth-bench-rss/state.json" | cut -d: -f2)
 printf '%-34s %8s kB\n' "berth-supervisor idle VmRSS" "$(awk '/VmRSS/ { print $2 }' /proc/"$sup"/status)"
+printf '%-34s %8s kB\n' "berth-supervisor idle Pss" "$(awk '/^Pss:/ { print $2 }' /proc/"$sup"/smaps_rollup)"
 "$BIN/berth" container rm -f berth-bench-rss >/dev/null
 if command -v conmon >/dev/null && command -v crun >/dev/null; then
     bundle "$WORK/conmon" no
@@ -117,6 +127,7 @@ if command -v conmon >/dev/null && command -v crun >/dev/null; then
         --exit-dir $WORK/conmon --socket-dir-path $WORK/conmon --log-level error >/dev/null 2>&1; \
         i=0; while [ ! -s $WORK/conmon/conmon.pid ] && [ \$i -lt 100 ]; do i=\$((i+1)); sleep 0.05; done; \
         awk '/VmRSS/ { printf \"%-34s %8s kB\\n\", \"conmon idle VmRSS\", \$2 }' /proc/\$(cat $WORK/conmon/conmon.pid)/status; \
+        awk '/^Pss:/ { printf \"%-34s %8s kB\\n\", \"conmon idle Pss\", \$2 }' /proc/\$(cat $WORK/conmon/conmon.pid)/smaps_rollup; \
         crun kill berth-bench-conmon KILL >/dev/null 2>&1; i=0; \
         while kill -0 \$(cat $WORK/conmon/conmon.pid) 2>/dev/null && [ \$i -lt 100 ]; do i=\$((i+1)); sleep 0.05; done; \
         crun delete -f berth-bench-conmon >/dev/null 2>&1" || true

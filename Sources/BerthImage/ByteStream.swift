@@ -1,4 +1,3 @@
-import BerthEncoding
 import BerthSystem
 
 /// A pull-based byte source. Layers are unpacked through a chain of these (file → hash →
@@ -58,7 +57,7 @@ final class FileInputStream: ByteStream {
 /// Hashes and counts what passes through, for blob digests and layer diffIDs.
 final class HashingStream: ByteStream {
     private let upstream: any ByteStream
-    private(set) var hasher = SHA256()
+    private(set) var hasher = StreamHasher()
 
     init(_ upstream: any ByteStream) { self.upstream = upstream }
 
@@ -117,7 +116,7 @@ final class FileOutputSink: ByteSink {
 
 final class HashingSink: ByteSink {
     private let downstream: any ByteSink
-    private(set) var hasher = SHA256()
+    private(set) var hasher = StreamHasher()
     init(_ downstream: any ByteSink) { self.downstream = downstream }
     var byteCount: Int64 { Int64(hasher.byteCount) }
     var digest: Digest { hasher.digest }

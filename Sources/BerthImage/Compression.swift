@@ -16,14 +16,22 @@ enum Compression: Sendable, Equatable {
     /// Wraps `upstream` so reads yield the uncompressed tar. The format is sniffed from the
     /// stream so a mislabelled layer still unpacks.
     static func decompressing(_ upstream: any ByteStream, mediaType: String) throws -> any ByteStream {
+        try decompressingSniffed(upstream).stream
+    }
+
+    /// `decompressing`, also saying which format the stream turned out to be: an uncompressed
+    /// layer's blob digest is its diffID, so it needs hashing only once.
+    static func decompressingSniffed(_ upstream: any ByteStream) throws -> (stream: any ByteStream, format: Compression)
+    {
         var prefix = [UInt8](repeating: 0, count: 4)
         let got = try prefix.withUnsafeMutableBytes { try upstream.readFully(into: $0) }
         prefix.removeLast(4 - got)
         let stream = PrefixedStream(prefix: prefix, upstream: upstream)
-        switch sniff(prefix) {
-        case .none: return stream
-        case .gzip: return try GzipInputStream(stream)
-        case .zstd: return try ZstdInputStream(stream)
+        let format = sniff(prefix)
+        switch format {
+        case .none: return (stream, format)
+        case .gzip: return (try GzipInputStream(stream), format)
+        case .zstd: return (try ZstdInputStream(stream), format)
         }
     }
 }

@@ -1,5 +1,3 @@
-import BerthEncoding
-
 /// A content address `sha256:<64 hex>`. Only sha256 is accepted: it is what every registry
 /// and archive berth reads uses, and a digest berth cannot verify is no digest at all.
 public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
@@ -39,7 +37,7 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
         hex = String(decoding: out, as: UTF8.self)
     }
 
-    public static func of(_ bytes: some Collection<UInt8>) -> Digest { Digest(bytes: SHA256.hash(bytes)) }
+    public static func of(_ bytes: [UInt8]) -> Digest { bytes.withUnsafeBytes { StreamHasher.digest(of: $0) } }
 
     public var description: String { "sha256:\(hex)" }
 
@@ -61,8 +59,4 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
     private static func isLowerHex(_ byte: UInt8) -> Bool {
         (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102)
     }
-}
-
-extension SHA256 {
-    var digest: Digest { Digest(bytes: finalize()) }
 }

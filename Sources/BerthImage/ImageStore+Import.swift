@@ -57,7 +57,7 @@ extension ImageStore {
                 let stored = try blobs.write(from: FileInputStream(file), expected: nil, what: path)
                 layer = Descriptor(mediaType: mediaType, digest: stored.digest, size: stored.size)
             }
-            let diffID = try ensureLayer(layer, expectedDiffID: knownDiffID)
+            let diffID = try ensureLayer(layer, expectedDiffID: knownDiffID, blobVerified: true)
             var config = ImageConfig(created: ImageIndexFile.now(), diffIDs: [diffID])
             for change in changes { change.apply(to: &config) }
             let configBytes = try JSON.encode(ConfigDocument(config: config, history: "berth image import \(path)"))
@@ -67,7 +67,8 @@ extension ImageStore {
                     mediaType: MediaType.ociConfig, digest: Digest.of(configBytes), size: Int64(configBytes.count)),
                 layers: [layer])
             return try commit(
-                manifestBytes: try JSON.encode(manifest), configBytes: configBytes, references: references, what: path)
+                manifestBytes: try JSON.encode(manifest), configBytes: configBytes, references: references, what: path,
+                verifiedBlobs: [layer.digest])
         }
     }
 }

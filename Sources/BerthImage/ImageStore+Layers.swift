@@ -7,17 +7,18 @@ import BerthSystem
 #endif
 
 extension ImageStore {
-    /// Unpacks a layer blob into `layers/<diffID>` unless that directory exists. The blob is
-    /// re-hashed while it streams (a flipped byte on disk is caught here) and the
-    /// uncompressed stream must hash to `expectedDiffID` when given. Returns the diffID.
+    /// Unpacks a layer blob into `layers/<diffID>` unless that directory exists. The
+    /// uncompressed stream must hash to `expectedDiffID` when given. The blob is re-hashed
+    /// while it streams (a flipped byte on disk is caught here) unless `blobVerified` says this
+    /// process just hashed it on its way into the store. Returns the diffID.
     @discardableResult
-    func ensureLayer(_ layer: Descriptor, expectedDiffID: Digest?) throws -> Digest {
+    func ensureLayer(_ layer: Descriptor, expectedDiffID: Digest?, blobVerified: Bool = false) throws -> Digest {
         if let expectedDiffID, DirectoryTree.isDirectory(layerDirectory(expectedDiffID)) { return expectedDiffID }
         let work = "\(temporaryDirectory)/berth-layer-\(UInt64.random(in: 0...UInt64.max))"
         try retryingOnInterrupt("mkdir", "\"\(work)\", 0o755") { mkdir(work, 0o755) }
         var keep = false
         defer { if !keep { try? TreeRemover(root: root).remove(work) } }
-        let diffID = try unpack(layer, into: work)
+        let diffID = try unpack(layer, into: work, blobVerified: blobVerified)
         if let expectedDiffID, diffID != expectedDiffID {
             throw ImageError.digestMismatch(
                 what: "uncompressed layer \(layer.digest) (the image config's rootfs.diff_ids)",
@@ -31,39 +32,56 @@ extension ImageStore {
         return diffID
     }
 
-    /// Streams blob → hash → decompress → hash → tar → directory; returns the diffID.
-    func unpack(_ layer: Descriptor, into directory: String) throws -> Digest {
+    /// Streams blob → hash → decompress → hash → tar → directory; returns the diffID. Each
+    /// byte is hashed at most once per stream: the blob hash is skipped when `blobVerified`,
+    /// and an uncompressed blob's one hash is both its digest and its diffID.
+    func unpack(_ layer: Descriptor, into directory: String, blobVerified: Bool = false) throws -> Digest {
         let blob = try blobs.open(layer.digest, what: "layer \(layer.digest)")
         defer { blob.close() }
-        let compressed = HashingStream(FileInputStream(blob))
-        let uncompressed = HashingStream(try Compression.decompressing(compressed, mediaType: layer.mediaType))
+        let file = FileInputStream(blob)
+        let compressed: HashingStream? = blobVerified ? nil : HashingStream(file)
+        let raw: any ByteStream = compressed ?? file
+        let (decompressed, format) = try Compression.decompressingSniffed(raw)
+        let uncompressed: HashingStream? = format == .none ? nil : HashingStream(decompressed)
+        let chain: any ByteStream = uncompressed ?? decompressed
+        // Inflating and hashing run ahead on a second thread while this one creates files.
+        let tar = try ReadAheadStream(chain)
+        defer { tar.finish() }
         let root = try FileDescriptor.open(directory, DirectoryTree.directoryFlags)
         defer { root.close() }
         do {
-            try LayerUnpacker(root: root).unpack(TarReader(uncompressed))
-            try uncompressed.drain()
-            try compressed.drain()
+            try LayerUnpacker(root: root).unpack(TarReader(tar))
+            try tar.drain()
+            tar.finish()
+            try raw.drain()
         } catch {
+            tar.finish()
             // A corrupt blob usually shows up as garbage tar or gzip; name the real cause.
-            try? compressed.drain()
-            if compressed.digest != layer.digest {
-                throw ImageError.digestMismatch(
-                    what: "layer blob \(layer.digest)", expected: layer.digest, actual: compressed.digest)
+            if let compressed {
+                try? compressed.drain()
+                if compressed.digest != layer.digest {
+                    throw ImageError.digestMismatch(
+                        what: "layer blob \(layer.digest)", expected: layer.digest, actual: compressed.digest)
+                }
             }
             throw error
         }
-        guard compressed.digest == layer.digest else {
+        let blobDigest = compressed?.digest ?? layer.digest
+        guard blobDigest == layer.digest else {
             throw ImageError.digestMismatch(
-                what: "layer blob \(layer.digest)", expected: layer.digest, actual: compressed.digest)
+                what: "layer blob \(layer.digest)", expected: layer.digest, actual: blobDigest)
         }
-        return uncompressed.digest
+        return uncompressed?.digest ?? blobDigest
     }
 
     /// Stores manifest and config, unpacks every layer (verifying diffIDs), then names the
-    /// image — index last. Layer blobs must already be in the store. Caller holds the lock.
-    func commit(manifestBytes: [UInt8], configBytes: [UInt8], references: [ImageReference], what: String) throws
-        -> StoredImage
-    {
+    /// image — index last. Layer blobs must already be in the store; those in `verifiedBlobs`
+    /// were hashed by this process on their way in and are not hashed again. Caller holds the
+    /// lock.
+    func commit(
+        manifestBytes: [UInt8], configBytes: [UInt8], references: [ImageReference], what: String,
+        verifiedBlobs: Set<Digest> = []
+    ) throws -> StoredImage {
         let manifestDigest = Digest.of(manifestBytes)
         let manifest = try JSON.decode(Manifest.self, from: manifestBytes, what: "manifest of \(what)")
         try manifest.validate(what: "manifest of \(what)")
@@ -79,7 +97,8 @@ extension ImageStore {
         }
         for (layer, diffID) in zip(manifest.layers, config.diffIDs) {
             guard blobs.contains(layer.digest) else { throw ImageError.missingBlob(layer.digest, needed: what) }
-            try ensureLayer(layer, expectedDiffID: diffID)
+            try ensureLayer(
+                layer, expectedDiffID: diffID, blobVerified: verifiedBlobs.contains(layer.digest))
         }
         try blobs.write(manifestBytes, expected: manifestDigest, what: "manifest of \(what)")
         try setReferences(references, manifest: manifestDigest)

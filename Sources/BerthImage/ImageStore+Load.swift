@@ -80,7 +80,8 @@ extension ImageStore {
                 manifest.config.digest, what: "config \(manifest.config.digest) in \(path)")
             let image = try commit(
                 manifestBytes: manifestBytes, configBytes: configBytes, references: references,
-                what: references.first?.description ?? "\(path) (\(manifestDescriptor.digest))")
+                what: references.first?.description ?? "\(path) (\(manifestDescriptor.digest))",
+                verifiedBlobs: source.written)
             loaded.append(LoadedImage(references: references, image: image))
         }
         return loaded
@@ -125,7 +126,7 @@ extension ImageStore {
                 layers: layers)
             let image = try commit(
                 manifestBytes: try JSON.encode(manifest), configBytes: configBytes, references: references,
-                what: references.first?.description ?? "\(path): \(entry.Config)")
+                what: references.first?.description ?? "\(path): \(entry.Config)", verifiedBlobs: source.written)
             loaded.append(LoadedImage(references: references, image: image))
         }
         return loaded
@@ -138,6 +139,8 @@ struct ArchiveContents {
     private var small: [String: [UInt8]] = [:]
     private var stored: [String: Digest] = [:]
     private var aliases: [String: String] = [:]
+    /// Blobs this load hashed on their way into the store.
+    private(set) var written: Set<Digest> = []
     private let origin: String
     private let blobs: BlobStore
 
@@ -157,12 +160,15 @@ struct ArchiveContents {
                 if let digest = ArchiveContents.blobName(name) {
                     try blobs.write(from: content, expected: digest, size: entry.size, what: "\(path): \(name)")
                     stored[name] = digest
+                    written.insert(digest)
                 } else if entry.size <= ArchiveContents.metadataLimit
                     && (name.hasSuffix(".json") || name == "oci-layout" || name == "repositories")
                 {
                     small[name] = try content.readAll(limit: ArchiveContents.metadataLimit, what: "\(path): \(name)")
                 } else {
-                    stored[name] = try blobs.write(from: content, expected: nil, what: "\(path): \(name)").digest
+                    let digest = try blobs.write(from: content, expected: nil, what: "\(path): \(name)").digest
+                    stored[name] = digest
+                    written.insert(digest)
                 }
             case .symbolicLink:
                 // Relative targets resolve from the link's directory (docker links duplicate layers).
@@ -200,6 +206,7 @@ struct ArchiveContents {
                 let file = try directory.openAt(name, O_RDONLY | O_NOFOLLOW)
                 defer { file.close() }
                 try blobs.write(from: FileInputStream(file), expected: digest, what: "\(path)/blobs/sha256/\(name)")
+                written.insert(digest)
             }
             stored["blobs/sha256/\(name)"] = digest
         }

@@ -76,7 +76,10 @@ extension ImageStore {
                 names.append(
                     ImageReference(domain: reference.domain, path: reference.path, tag: nil, digest: reference.digest))
             }
-            return try commit(manifestBytes: fetched.bytes, configBytes: configBytes, references: names, what: what)
+            // Every missing blob was hashed while it downloaded: unpacking need not hash it again.
+            return try commit(
+                manifestBytes: fetched.bytes, configBytes: configBytes, references: names, what: what,
+                verifiedBlobs: Set(missing.map(\.digest)))
         }
     }
 

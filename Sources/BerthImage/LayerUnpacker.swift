@@ -53,20 +53,37 @@ final class LayerUnpacker {
             try applyWhiteout(name: name, parent: parent, entry: entry)
             return
         }
-        let existing = try parent.statusAt(name)
         if entry.kind == .directory {
-            if let existing, existing.isDirectory {
-                try setOwnerAndAttributes(entry, name: name, parent: parent)
-                recordDirectory(path, entry)
-                return
+            do {
+                try parent.makeDirectoryAt(name, mode: 0o700)
+            } catch {
+                guard error.errno == .exists else { throw error }
+                // A directory again (layers repeat them): keep it and its contents.
+                if let existing = try parent.statusAt(name), existing.isDirectory {
+                    try setOwnerAndAttributes(entry, name: name, parent: parent)
+                    recordDirectory(path, entry)
+                    return
+                }
+                try removeExisting(name, in: parent, entry: entry.path)
+                try parent.makeDirectoryAt(name, mode: 0o700)
             }
-            if existing != nil { try removeExisting(name, in: parent, entry: entry.path) }
-            try parent.makeDirectoryAt(name, mode: 0o700)
             try setOwnerAndAttributes(entry, name: name, parent: parent)
             recordDirectory(path, entry)
             return
         }
-        if existing != nil { try removeExisting(name, in: parent, entry: entry.path) }
+        // Created first, replaced only when the name is taken (a later entry replacing an
+        // earlier one): looking first would cost an `fstatat` per entry, on a path where file
+        // creation is most of the time.
+        do {
+            try create(entry, name: name, parent: parent, reader: reader)
+        } catch let error as SystemCallError {
+            guard error.errno == .exists else { throw error }
+            try removeExisting(name, in: parent, entry: entry.path)
+            try create(entry, name: name, parent: parent, reader: reader)
+        }
+    }
+
+    private func create(_ entry: TarEntry, name: String, parent: FileDescriptor, reader: TarReader) throws {
         switch entry.kind {
         case .regular:
             try writeFile(entry, name: name, parent: parent, reader: reader)

@@ -15,17 +15,17 @@ struct RegistryEndpoint: Sendable {
         repository = reference.path
     }
 
-    func manifestURL(_ reference: String) throws -> URL { try url("/v2/\(repository)/manifests/\(reference)") }
-    func blobURL(_ digest: Digest) throws -> URL { try url("/v2/\(repository)/blobs/\(digest)") }
+    func manifestURL(_ reference: String) throws -> String { try url("/v2/\(repository)/manifests/\(reference)") }
+    func blobURL(_ digest: Digest) throws -> String { try url("/v2/\(repository)/blobs/\(digest)") }
 
-    private func url(_ path: String) throws -> URL {
-        guard let url = URL(string: base + path) else {
+    /// Checked with URL parsing so a malformed name or tag is refused before any request.
+    private func url(_ path: String) throws -> String {
+        guard URL(string: base + path) != nil else {
             throw ImageError.registry("cannot form a URL from \(base)\(path)")
         }
-        return url
+        return base + path
     }
 
-    /// 127.0.0.0/8, localhost and ::1, with or without a port.
     static func isLoopback(_ domain: String) -> Bool {
         var host = Substring(domain)
         if host.hasPrefix("[") {

@@ -17,16 +17,24 @@ import Testing
 
     @Test func feedingInOddChunksGivesTheSameDigestAsOneBuffer() {
         let data = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-        var hasher = SHA256()
+        var hasher = StreamHasher()
         var offset = 0
         var step = 1
         while offset < data.count {
             let end = min(data.count, offset + step)
-            hasher.update(data[offset..<end])
+            data[offset..<end].withUnsafeBytes { hasher.update($0) }
             offset = end
             step = step % 97 + 13
         }
         #expect(hasher.digest == Digest.of(data))
+        #expect(hasher.byteCount == UInt64(data.count))
+    }
+
+    @Test func libcryptoAndThePortableHasherAgree() {
+        for count in [0, 1, 55, 56, 63, 64, 65, 1000, 65_537] {
+            let data = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 3) }
+            #expect(Digest.of(data).hex == SHA256.hex(data), "\(count) bytes")
+        }
     }
 
     @Test func digestsParseOnlyAsSha256WithSixtyFourHexDigits() throws {

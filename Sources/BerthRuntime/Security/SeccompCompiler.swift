@@ -22,43 +22,58 @@ enum SeccompCompiler {
         static let subArchitectures: [UInt32] = []
     #endif
 
-    /// Returns cached BPF for (profile, caps) or compiles and caches it under `cacheDirectory`.
-    static func compiled(_ profile: SeccompProfile, capabilities: CapabilitySet, cacheDirectory: String)
-        throws(RuntimeError) -> (bytes: [UInt8], path: String)
-    {
-        let key: String
-        do {
-            key =
-                try JSONCoding.encodeString(profile)
-                + "|caps=\(capabilities.bits)|arch=\(archName)+\(subArchitectures)|\(kernelRelease())"
-                + "|compiler=\(compilerVersion)"
-        } catch {
-            throw .seccomp("cannot serialise profile: \(error)")
+    /// Returns the BPF program for a profile and the container's capabilities, from the cache
+    /// under `cacheDirectory` when an entry for the same inputs is there and intact, else
+    /// compiled (`profile` is only evaluated then) and cached.
+    ///
+    /// The entry is named by a SHA-256 key over everything the program depends on: `identity`
+    /// (the profile), capabilities, architecture, kernel release and compiler version. The
+    /// file repeats the key and carries the program's own SHA-256, both checked on load, so a
+    /// truncated, corrupt or misnamed entry is recompiled rather than installed.
+    static func compiled(
+        identity: String, capabilities: CapabilitySet, cacheDirectory: String,
+        profile: () throws(RuntimeError) -> SeccompProfile
+    ) throws(RuntimeError) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(identity)
+        hasher.update("|caps=\(capabilities.bits)|arch=\(archName)+\(subArchitectures)|\(kernelRelease())")
+        hasher.update("|compiler=\(compilerVersion)")
+        let key = hasher.finalize()
+        let path = "\(cacheDirectory)/\(SHA256.hexString(key)).bpf"
+        if let entry = try? FileSystemCalls.readFile(path), let program = cachedProgram(entry, key: key) {
+            return program
         }
-        let path = "\(cacheDirectory)/\(String(fnv1a(key), radix: 16)).bpf"
-        if let cached = try? FileSystemCalls.readFile(path), !cached.isEmpty, cached.count % 8 == 0 {
-            return (cached, path)
-        }
-        let bytes = try compile(profile, capabilities: capabilities)
+        let bytes = try compile(try profile(), capabilities: capabilities)
         try system { () throws(SystemCallError) in
             try FileSystemCalls.makeDirectories(cacheDirectory, mode: 0o700)
-            try AtomicFile.write(path, bytes)
+            try AtomicFile.write(path, key + SHA256.hash(bytes) + bytes)
         }
-        return (bytes, path)
+        return bytes
+    }
+
+    /// The program in a cache entry (key, program digest, program) if the entry is for `key`
+    /// and intact.
+    static func cachedProgram(_ entry: [UInt8], key: [UInt8]) -> [UInt8]? {
+        guard entry.count > 64, entry[0..<32].elementsEqual(key) else { return nil }
+        let program = Array(entry[64...])
+        guard program.count % 8 == 0, entry[32..<64].elementsEqual(SHA256.hash(program)) else { return nil }
+        return program
+    }
+
+    /// The identity of the built-in default profile: the supervisor executable itself (device,
+    /// inode, size, modification time), whose code the profile is. One `stat` instead of
+    /// encoding the whole profile to JSON on every start; a rebuilt or upgraded binary gets a
+    /// new key.
+    static func defaultProfileIdentity() -> String? {
+        var status = stat()
+        guard stat("/proc/self/exe", &status) == 0 else { return nil }
+        return
+            "default|exe=\(status.st_dev):\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
     }
 
     /// Part of the cache key: bump it whenever the same profile compiles to different code
     /// (2: SeccompPrelude, ENOSYS for calls newer than the profile and socketcall denials).
     static let compilerVersion = 2
-
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
-    }
 
     static func kernelRelease() -> String {
         var info = utsname()

@@ -27,7 +27,10 @@ enum ControlChannel {
         }
         let n = UInt32(body.count)
         let header: [UInt8] = [UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)]
-        try system { () throws(SystemCallError) in try fd.writeAll(header + body) }
+        // MSG_NOSIGNAL: a peer that has just exited (a supervisor whose container finished
+        // between the CLI's connect and its request) is an EPIPE the caller handles, not a
+        // SIGPIPE that kills the CLI.
+        try system { () throws(SystemCallError) in try Socket(descriptor: fd).sendAll(header + body) }
     }
 
     static func receive<T: Decodable>(_ type: T.Type, from fd: FileDescriptor) throws(RuntimeError) -> T {

@@ -88,19 +88,33 @@ final class Supervisor {
         throws(RuntimeError) -> [UInt8]?
     {
         if spec.security.privileged { return nil }
-        let profile: SeccompProfile
+        let bytes: [UInt8]
         switch spec.security.seccomp {
         case .unconfined: return nil
-        case .defaultProfile: profile = .containerDefault
-        case .profile(let source, let json): profile = try SeccompProfile.parse(json: json, source: source)
+        case .defaultProfile:
+            let profile: () throws(RuntimeError) -> SeccompProfile = { .containerDefault }
+            // Without the executable's identity the profile itself (as JSON) is the identity.
+            let identity: String
+            if let executable = SeccompCompiler.defaultProfileIdentity() {
+                identity = executable
+            } else {
+                do {
+                    identity = "profile|" + (try JSONCoding.encodeString(SeccompProfile.containerDefault))
+                } catch {
+                    throw .seccomp("cannot serialise the default profile: \(error)")
+                }
+            }
+            bytes = try SeccompCompiler.compiled(
+                identity: identity, capabilities: capabilities, cacheDirectory: paths.seccompCache, profile: profile)
+        case .profile(let source, let json):
+            // The text as given is the identity: parsed (and checked) only when not cached.
+            bytes = try SeccompCompiler.compiled(
+                identity: "profile|" + json, capabilities: capabilities, cacheDirectory: paths.seccompCache
+            ) { () throws(RuntimeError) in try SeccompProfile.parse(json: json, source: source) }
         }
-        let (bytes, cached) = try SeccompCompiler.compiled(
-            profile, capabilities: capabilities, cacheDirectory: paths.seccompCache)
-        // exec and healthchecks install the same program: point at the cache entry.
-        unlink(paths.seccomp)
-        if symlink(cached, paths.seccomp) != 0 {
-            throw .system(SystemCallError("symlink", "\"\(cached)\", \"\(paths.seccomp)\""))
-        }
+        // exec and healthchecks install the same program; a plain copy (the cache entry has a
+        // header), rewritten on every start, so not fsync'd.
+        try system { () throws(SystemCallError) in try AtomicFile.write(paths.seccomp, bytes, durable: false) }
         return bytes
     }
 
@@ -129,11 +143,13 @@ final class Supervisor {
         saveState()
         try system { () throws(SystemCallError) in
             for dir in [paths.upper, paths.work, paths.rootfs, paths.etc] { try FileSystemCalls.makeDirectory(dir) }
+            // Not fsync'd: these files are rewritten from the spec on every start, so a crash
+            // cannot leave a stale one behind that a later start would trust.
             for (name, content) in [
                 ("hostname", spec.etcFiles.hostname), ("hosts", spec.etcFiles.hosts),
                 ("resolv.conf", spec.etcFiles.resolvConf),
             ] {
-                if let content { try AtomicFile.write("\(paths.etc)/\(name)", content) }
+                if let content { try AtomicFile.write("\(paths.etc)/\(name)", content, durable: false) }
             }
             try cgroup.create(spec.resources, privileged: spec.security.privileged)
             _ = try? Credentials.prctl(Kernel.prSetDumpable, 0)
