@@ -9,6 +9,11 @@
 //   milliseconds, and builds its own `Node` tree with no intermediate tree to copy.
 //   A hand-written YAML parser would be a project of its own.
 // - swift-argument-parser: compose-compatible flags, help and usage errors for a large CLI.
+// - libnftables (Debian's libnftables-dev, through the CNftables system library), the library
+//   behind `nft` and firewalld: berth hands it nft-syntax command buffers, each applied as one
+//   kernel transaction, and reads listings back as JSON. Speaking nf_tables netlink directly
+//   (libnftnl-style expression encoding for every match, set and verdict) would be a large
+//   second implementation of what libnftables already does; shelling out to nft is not allowed.
 // Nothing NIO-based: registry pulls use FoundationNetworking (libcurl), the embedded
 // servers use plain sockets, so a clean build stays around a minute on 2 cores.
 import PackageDescription
@@ -30,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CNftables", providers: [.apt(["libnftables-dev"])]),
 
         // Pipeline stages, dependencies pointing one way.
         .target(name: "BerthDiagnostics"),
@@ -52,13 +58,15 @@ let package = Package(
         ),
         .target(name: "BerthNetwork", dependencies: ["BerthSystem"]),
         .target(name: "BerthState", dependencies: ["BerthSystem"]),
+        // berth's own nf_tables rules (forwarding beside the host's firewall, egress NAT).
+        .target(name: "BerthFirewall", dependencies: ["BerthEncoding", "CNftables"]),
         // Binds the pure stages to the Linux side: compose service → container spec, the real
         // RuntimeDriver, and the per-project DNS / port-proxy daemon.
         .target(
             name: "BerthDriver",
             dependencies: [
                 "BerthModel", "BerthPlan", "BerthEngine", "BerthImage", "BerthRuntime", "BerthNetwork", "BerthState",
-                "BerthSystem",
+                "BerthSystem", "BerthFirewall",
             ]
         ),
 
@@ -66,7 +74,7 @@ let package = Package(
             name: "BerthCLI",
             dependencies: [
                 "BerthDiagnostics", "BerthStackFile", "BerthModel", "BerthPlan", "BerthEngine", "BerthImage",
-                "BerthRuntime", "BerthNetwork", "BerthState", "BerthDriver", "BerthSystem",
+                "BerthRuntime", "BerthNetwork", "BerthState", "BerthDriver", "BerthSystem", "BerthFirewall",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,9 +96,10 @@ let package = Package(
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthStateTests", dependencies: ["BerthState"]),
+        .testTarget(name: "BerthFirewallTests", dependencies: ["BerthFirewall", "BerthSystem"]),
         .testTarget(
             name: "BerthCLITests",
-            dependencies: ["BerthCLI", "BerthEngine", "BerthPlan", "BerthNetwork", "BerthSystem"]),
+            dependencies: ["BerthCLI", "BerthEngine", "BerthPlan", "BerthNetwork", "BerthSystem", "BerthFirewall"]),
         // Not shipped: throughput/latency numbers for the port proxy and the DNS server.
         .executableTarget(name: "berth-network-bench", dependencies: ["BerthNetwork"], path: "bench/NetworkBench"),
     ]
