@@ -1,3 +1,4 @@
+import BerthFirewall
 import BerthNetwork
 import BerthState
 import BerthSystem
@@ -15,8 +16,7 @@ public struct HostNetworkRecord: Codable, Sendable, Equatable {
     public var bridge: String
     public var subnet: String
     public var gateway: String
-    /// Recorded for `inspect`. Every berth network is internal in effect: berth never routes
-    /// or NATs container traffic out (docs/networking.md), with or without the flag.
+    /// Internal networks get no forwarding, no masquerade and no default route in containers.
     public var isInternal: Bool
     public var createdAt: String
     public var phase: Phase
@@ -151,8 +151,12 @@ public struct HostNetworkStore: Sendable {
         try save(record)
         do {
             try BridgeNetwork(bridgeName: bridgeName, subnet: addressing.subnet, gateway: addressing.gateway)
-                .create(using: netlink)
+                .create(using: netlink, routed: !isInternal)
+            try NetworkFirewall.install(
+                root: paths.root, name: name, bridge: bridgeName, subnet: addressing.subnet.description,
+                isInternal: isInternal)
         } catch {
+            try? Firewall(root: paths.root).remove(network: name)
             try? netlink.deleteLink(bridgeName)
             unlink(path(name))
             throw DriverError("network \(name): cannot create bridge \(bridgeName): \(error)")
@@ -176,6 +180,7 @@ public struct HostNetworkStore: Sendable {
                 hint: "bring those stacks down (or remove those containers) first")
         }
         let netlink = try RouteNetlink()
+        try NetworkFirewall.remove(root: paths.root, name: name)
         if try netlink.linkIfPresent(named: record.bridge) != nil { try netlink.deleteLink(record.bridge) }
         unlink(dnsLock(name))
         if unlink(path(name)) != 0, errno != ENOENT { throw SystemCallError("unlink", "\"\(path(name))\"") }

@@ -33,7 +33,7 @@ extension LinuxDriver {
         let networkNames = Dictionary(uniqueKeysWithValues: topology.networks.map { ($0.key, $0.name) })
         var attachments: [AttachmentRecord] = []
         var endpoints: [ServiceSpecBuilder.NetworkEndpoint] = []
-        var bridges: [String: (bridge: String, subnet: IPv4Subnet)] = [:]
+        var bridges: [String: (bridge: String, subnet: IPv4Subnet, isInternal: Bool)] = [:]
         let hostLinks = try RouteNetlink()
         // Addresses on a shared network are picked against every project's records; the
         // host networks' lock keeps two projects' `up` from picking the same one.
@@ -45,7 +45,7 @@ extension LinuxDriver {
                 throw DriverError("service \(service.name): network \(key) does not exist; create it first")
             }
             let joined = try joinableNetwork(key: key, name: networkName, service: service.name.rawValue)
-            bridges[networkName] = (joined.bridge, joined.subnet)
+            bridges[networkName] = (joined.bridge, joined.subnet, joined.isInternal)
             var addressing = try NetworkAddressing(subnet: joined.subnet, gateway: joined.gateway, inUse: [])
             for other in joined.external ? allContainers() : state.containers {
                 for attachment in other.details?.attachments ?? [] where attachment.network == networkName {
@@ -110,13 +110,17 @@ extension LinuxDriver {
         for directory in builder.volumeDirectories {
             try VolumeSeeder.prepare(directory.path, target: directory.target, seed: directory.seed, image: image)
         }
-        var wiring: [(bridge: BridgeNetwork, hostInterface: String, address: IPv4Address)] = []
+        var wiring: [(bridge: BridgeNetwork, hostInterface: String, address: IPv4Address, defaultRoute: Bool)] = []
+        var routed = false
         for (attachment, endpoint) in zip(attachments, endpoints) {
             guard let joined = bridges[endpoint.network] else { continue }
+            // The default route goes via the first routed network (docker: the first network).
+            let defaultRoute = !routed && !joined.isInternal
+            routed = routed || defaultRoute
             wiring.append(
                 (
                     BridgeNetwork(bridgeName: joined.bridge, subnet: joined.subnet, gateway: endpoint.gateway),
-                    attachment.hostInterface, endpoint.address
+                    attachment.hostInterface, endpoint.address, defaultRoute
                 ))
         }
         if let netnsPath {
@@ -125,7 +129,7 @@ extension LinuxDriver {
                 for (index, wire) in wiring.enumerated() {
                     try wire.bridge.attach(
                         namespace, hostInterface: wire.hostInterface, containerInterface: "eth\(index)",
-                        address: wire.address, using: netlink)
+                        address: wire.address, defaultRoute: wire.defaultRoute, using: netlink)
                 }
             }
         }

@@ -61,6 +61,9 @@ public actor LinuxDriver: RuntimeDriver {
             if record.phase == .created, try netlink.linkIfPresent(named: record.bridge) != nil {
                 state.networks[existing].definition = spec.definition.fields.map(DefinitionField.init)
                 try save()
+                try NetworkFirewall.install(
+                    root: paths.root, name: record.name, bridge: record.bridge, subnet: record.subnet,
+                    isInternal: topology?.networks.first { $0.name == spec.name }?.internal ?? false)
                 return
             }
             // Half made or lost: undo, then make it again.
@@ -123,7 +126,18 @@ public actor LinuxDriver: RuntimeDriver {
                 gateway: addressing.gateway.description, external: false, phase: .creating,
                 definition: spec.definition.fields.map(DefinitionField.init)))
         try save()
-        try bridge.create(using: netlink)
+        let isInternal = model?.internal ?? false
+        try bridge.create(using: netlink, routed: !isInternal)
+        do {
+            try NetworkFirewall.install(
+                root: paths.root, name: spec.name, bridge: bridgeName, subnet: addressing.subnet.description,
+                isInternal: isInternal)
+        } catch {
+            try? netlink.deleteLink(bridgeName)
+            state.networks.removeAll { $0.name == spec.name }
+            try? save()
+            throw error
+        }
         setPhase(network: spec.name, .created)
         try save()
     }
@@ -134,6 +148,7 @@ public actor LinuxDriver: RuntimeDriver {
         try save()
         let netlink = try RouteNetlink()
         let bridge = state.networks[index].bridge
+        try NetworkFirewall.remove(root: paths.root, name: name)
         if try netlink.linkIfPresent(named: bridge) != nil { try netlink.deleteLink(bridge) }
         state.networks.removeAll { $0.name == name }
         try save()

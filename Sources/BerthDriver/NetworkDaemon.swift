@@ -45,6 +45,12 @@ public final class NetworkDaemon {
     let runtime: Runtime
     var dnsServers: [String: (gateway: IPv4Address, server: DNSServer)] = [:]
     let scope = DNSScope()
+    /// Shared by the servers of routed networks: the host's resolvers, per-service `dns:`.
+    let upstream = DNSUpstream()
+    /// The resolv.conf whose nameservers take names outside the stack: that of the network
+    /// namespace berth runs in, or the file `BERTH_RESOLV_CONF` names (tests point it at a
+    /// resolver they run themselves).
+    let resolvConf = ProcessInfo.processInfo.environment["BERTH_RESOLV_CONF"] ?? "/etc/resolv.conf"
     let hostNetworks: HostNetworkStore
     /// DNS locks of shared networks this daemon serves.
     var sharedLocks: [String: FileDescriptor] = [:]
@@ -112,6 +118,7 @@ public final class NetworkDaemon {
             }
         }
         updateScope(own: state)
+        updateUpstream()
         updateDNS(servedNetworks(state))
         updateProxies(backends)
         return true
@@ -145,14 +152,39 @@ public final class NetworkDaemon {
         scope.replaceAll(records: records, members: members)
     }
 
+    /// The host's resolvers, re-read each pass (resolv.conf changes with DHCP and VPNs), and
+    /// the `dns:` servers of every project's containers by their addresses.
+    func updateUpstream() {
+        let text = FileManager.default.contents(atPath: resolvConf).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var perAsker: [IPv4Address: [IPv4Address]] = [:]
+        for name in Set(store.projects()).union([project]) {
+            for container in (try? store.load(project: name))?.containers ?? [] {
+                let servers = container.definition.filter { $0.path.hasPrefix("dns[") }.compactMap {
+                    IPv4Address($0.value)
+                }
+                guard !servers.isEmpty else { continue }
+                for attachment in container.details?.attachments ?? [] {
+                    if let address = IPv4Address(attachment.address) { perAsker[address] = servers }
+                }
+            }
+        }
+        upstream.replaceAll(defaults: DNSUpstream.nameservers(inResolvConf: text), perAsker: perAsker)
+    }
+
     /// The project's own networks, plus the shared networks its containers are on whose DNS
     /// this daemon owns. One address can hold port 53 once, so each shared network has one
     /// server, run by whichever daemon holds the network's DNS lock; it answers for every
     /// project (the scope is global), and when its daemon exits the lock passes to the next
     /// daemon's reconcile pass within a second.
-    func servedNetworks(_ state: ProjectState) -> [(name: String, gateway: IPv4Address)] {
-        var served: [(name: String, gateway: IPv4Address)] = state.networks.filter { $0.phase == .created }
-            .compactMap { record in IPv4Address(record.gateway).map { (record.name, $0) } }
+    func servedNetworks(_ state: ProjectState) -> [ServedNetwork] {
+        var served: [ServedNetwork] = state.networks.filter { $0.phase == .created }
+            .compactMap { record in
+                IPv4Address(record.gateway).map {
+                    ServedNetwork(
+                        name: record.name, gateway: $0,
+                        isInternal: record.definition.contains { $0.path == "internal" && $0.value == "true" })
+                }
+            }
         let own = Set(served.map(\.name))
         var shared = Set<String>()
         for container in state.containers {
@@ -181,23 +213,33 @@ public final class NetworkDaemon {
                 }
                 sharedLocks[name] = lock
             }
-            served.append((name, gateway))
+            served.append(ServedNetwork(name: name, gateway: gateway, isInternal: record.isInternal))
         }
         return served
     }
 
-    func updateDNS(_ networks: [(name: String, gateway: IPv4Address)]) {
+    struct ServedNetwork {
+        var name: String
+        var gateway: IPv4Address
+        /// No way out, names included: its server does not relay upstream.
+        var isInternal: Bool
+    }
+
+    func updateDNS(_ networks: [ServedNetwork]) {
         let wanted = Set(networks.map(\.name))
         for (name, entry) in dnsServers where !wanted.contains(name) {
             entry.server.stop()
             dnsServers[name] = nil
         }
-        for (name, gateway) in networks {
+        for network in networks {
+            let (name, gateway) = (network.name, network.gateway)
             if let entry = dnsServers[name], entry.gateway == gateway { continue }
             dnsServers[name]?.server.stop()
             do {
                 let server = try DNSServer(
-                    responder: DNSResponder(scope: scope, network: name), bindTo: gateway.socketAddress(port: 53))
+                    responder: DNSResponder(
+                        scope: scope, network: name, upstream: network.isInternal ? nil : upstream),
+                    bindTo: gateway.socketAddress(port: 53))
                 dnsServers[name] = (gateway, server)
                 log("DNS for \(name) on \(gateway):53")
             } catch {

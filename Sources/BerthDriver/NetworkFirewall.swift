@@ -1,0 +1,33 @@
+import BerthFirewall
+import Foundation
+
+/// The driver's two calls into BerthFirewall: a network's rules go in right after its bridge
+/// is made (and are re-applied when an existing network is reused), and go out with it.
+enum NetworkFirewall {
+    /// Installs the rules of one network; prints what berth could not do on this host. A rule
+    /// nf_tables refuses is an error naming the network and the commands tried.
+    static func install(root: String, name: String, bridge: String, subnet: String, isInternal: Bool) throws {
+        let outcome: Firewall.Outcome
+        do {
+            outcome = try Firewall(root: root).install(
+                FirewallNetwork(name: name, bridge: bridge, subnet: subnet, isInternal: isInternal))
+        } catch {
+            throw DriverError(
+                "network \(name): cannot install its firewall rules: \(error)",
+                hint: "berth needs nf_tables (CONFIG_NF_TABLES, libnftables) and CAP_NET_ADMIN")
+        }
+        for warning in outcome.warnings {
+            FileHandle.standardError.write(Data("warning: network \(name): \(warning)\n".utf8))
+        }
+    }
+
+    static func remove(root: String, name: String) throws {
+        do {
+            try Firewall(root: root).remove(network: name)
+        } catch {
+            throw DriverError(
+                "network \(name): cannot remove its firewall rules: \(error)",
+                hint: "list them with `nft list ruleset | grep \(Firewall(root: root).table.name)`")
+        }
+    }
+}
