@@ -62,6 +62,25 @@ public struct HostNetworkStore: Sendable {
         }
     }
 
+    /// Networks the stacks made (`<project>_<key>`), in the shape of a host network record,
+    /// for `network ls` and `network inspect`; a stack network has no creation time on record.
+    public func stackNetworks() -> [HostNetworkRecord] {
+        store.projects().sorted().flatMap { project in
+            ((try? store.load(project: project))?.networks ?? []).map { network in
+                HostNetworkRecord(
+                    name: network.name, bridge: network.bridge, subnet: network.subnet, gateway: network.gateway,
+                    isInternal: network.definition.contains { $0.path == "internal" && $0.value == "true" },
+                    createdAt: "", phase: network.phase)
+            }
+        }
+    }
+
+    /// berth's firewall rules for the network, as nft lists them (empty when it has none or
+    /// nf_tables cannot be read).
+    public func firewallRules(of name: String) -> [String] {
+        (try? Firewall(root: paths.root).describe(network: name)) ?? []
+    }
+
     /// Containers of any project attached to the network.
     public func users(of name: String) -> [NetworkUser] {
         var users: [NetworkUser] = []

@@ -30,6 +30,9 @@ struct NetworkRow: Encodable {
     var Internal: Bool
     var Created: String
     var Containers: [String]
+    /// berth's nf_tables rules for this network (its chain, its NAT rule, the accepts in the
+    /// host's FORWARD chain), as `nft list ruleset` prints them.
+    var Firewall: [String] = []
 
     init(_ record: HostNetworkRecord, users: [NetworkUser]) {
         Name = record.name
@@ -47,8 +50,8 @@ struct NetworkCreateCommand: AsyncParsableCommand {
         commandName: "create",
         abstract: "Create a bridge network stacks can join with 'external: true'.",
         discussion: """
-            Every berth network is internal in effect: berth never routes or NATs container \
-            traffic off the host. --internal is recorded and shown by inspect.
+            Containers reach the outside through the host's default route (masqueraded); \
+            with --internal they stay on the bridge.
             """)
 
     @OptionGroup var rootOptions: RootOptions
@@ -128,10 +131,12 @@ struct NetworkInspectCommand: AsyncParsableCommand {
     func run() async throws {
         let store = rootOptions.hostNetworks
         let rows = try names.map { name in
-            guard let record = try store.load(name) else {
+            guard let record = try store.load(name) ?? store.stackNetworks().first(where: { $0.name == name }) else {
                 throw ValidationError("network \(name) does not exist; see `berth network ls`")
             }
-            return NetworkRow(record, users: store.users(of: name))
+            var row = NetworkRow(record, users: store.users(of: name))
+            row.Firewall = store.firewallRules(of: name)
+            return row
         }
         switch format {
         case .json:
@@ -144,7 +149,7 @@ struct NetworkInspectCommand: AsyncParsableCommand {
                             ["Name", row.Name], ["Driver", row.Driver], ["Bridge", row.Bridge], ["Subnet", row.Subnet],
                             ["Gateway", row.Gateway], ["Internal", String(row.Internal)], ["Created", row.Created],
                             ["Containers", row.Containers.joined(separator: ",")],
-                        ]))
+                        ] + row.Firewall.map { ["Firewall", $0] }))
             }
         }
     }

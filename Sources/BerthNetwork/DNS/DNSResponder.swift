@@ -38,17 +38,17 @@ public struct DNSResponder: Sendable {
     }
 
     /// The servers to relay `query` to instead of answering it: a standard query for one
-    /// Internet-class name berth does not know, from an asker with upstream servers. Empty
-    /// means answer it here.
+    /// Internet-class dotted name that no container of any network has, from an asker with
+    /// upstream servers. Empty means answer it here.
     public func forwardTargets(for query: [UInt8], from client: IPv4Address?) -> [SocketAddressV4] {
         guard let upstream, let message = try? DNSMessage(parsing: query), !message.flags.isResponse,
             message.flags.opcode == 0, message.questions.count == 1,
             message.questions[0].recordClass == DNSRecord.classInternet
         else { return [] }
         let name = message.questions[0].name
-        let known =
-            scope.map { $0.addresses(for: name, asker: client, network: network) != nil }
-            ?? (table.addresses(for: name) != nil)
+        // Single-label names are the stack's own (or typos of them): never sent out.
+        guard name.split(separator: ".").count > 1 else { return [] }
+        let known = scope.map { $0.knows(name) } ?? (table.addresses(for: name) != nil)
         return known ? [] : upstream.servers(for: client)
     }
 

@@ -1,0 +1,100 @@
+import BerthSystem
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// berth on a host with Docker's firewall (FORWARD policy drop, br_netfilter) and on one with
+/// no firewall at all: containers reach each other, published ports, berth's DNS, and the
+/// simulated outside world (masqueraded, names relayed to the host's resolver or the service's
+/// own `dns:`), an internal network reaches nothing, and `down` leaves no rule behind.
+@Suite(.serialized, .enabled(if: getuid() == 0, "makes network namespaces, bridges and nf_tables rules"))
+struct HostFirewallTests {
+    static let stack = """
+        name: berthfw
+        services:
+          web:
+            image: busybox:latest
+            command: ["sh", "-c", "mkdir -p /www && echo web-ok > /www/index.html && exec httpd -f -p 80 -h /www"]
+            ports:
+              - "0.0.0.0:${FW_PORT}:80"
+          client:
+            image: busybox:latest
+            command: ["sleep", "600"]
+            init: true
+          custom:
+            image: busybox:latest
+            command: ["sleep", "600"]
+            init: true
+            dns: [192.0.2.3]
+          isolated:
+            image: busybox:latest
+            command: ["sleep", "600"]
+            init: true
+            networks: [sealed]
+        networks:
+          sealed:
+            internal: true
+        """
+
+    @Test(.timeLimit(.minutes(4)), arguments: [true, false])
+    func containersReachEachOtherPublishedPortsDNSAndTheOutsideWithNoManualRule(dockerFirewall: Bool) throws {
+        let fixture = try StackFixture()
+        let host = try SimulatedHost(dockerFirewall: dockerFirewall)
+        let compose = try fixture.directory.write("berthfw/compose.yaml", Self.stack).path
+        let resolvConf = try fixture.directory.write("resolv.conf", "nameserver \(SimulatedHost.upstream)\n").path
+        let port = 18000 + Int.random(in: 0..<2000)
+        let env = ["FW_PORT": String(port), "BERTH_RESOLV_CONF": resolvConf]
+        let files = ["-f", compose]
+        defer {
+            _ = try? host.berth(fixture, ["down"], files + ["-t", "1"], environment: env)
+            fixture.cleanUp([:])
+            host.remove()
+        }
+        func exec(_ service: String, _ command: [String]) throws -> BerthBinary.Result {
+            try host.berth(fixture, ["exec"], files + [service] + command, environment: env)
+        }
+
+        let up = try host.berth(fixture, ["up"], files + ["-d", "--wait"], environment: env)
+        try #require(up.status == 0, "\(up.stderr)")
+
+        let byName = try exec("client", ["timeout", "10", "wget", "-qO-", "http://web/"])
+        #expect(byName.stdout == "web-ok\n", "container to container: \(byName.stderr)")
+        let lookup = try exec("client", ["nslookup", "web"])
+        #expect(lookup.status == 0, "berth's DNS: \(lookup.stdout) \(lookup.stderr)")
+
+        let inspect = try host.berth(fixture, ["network", "inspect"], ["berthfw_default", "--format", "json"])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        let gateway = try #require(
+            inspect.stdout.split(separator: "\"").drop { $0 != "Gateway" }.dropFirst(2).first.map(String.init))
+        let published = try exec("client", ["timeout", "10", "wget", "-qO-", "http://\(gateway):\(port)/"])
+        #expect(published.stdout == "web-ok\n", "container to published port: \(published.stderr)")
+        #expect(SimulatedHost.httpGet(in: host.hostNamespace, address: "127.0.0.1", port: port) == "web-ok\n")
+        #expect(
+            SimulatedHost.httpGet(in: host.upstreamNamespace, address: SimulatedHost.host, port: port) == "web-ok\n",
+            "from another host")
+        if dockerFirewall {
+            #expect(inspect.stdout.contains("ip filter FORWARD: iifname"), "\(inspect.stdout)")
+        }
+
+        let egress = try exec("client", ["timeout", "10", "wget", "-qO-", "http://\(SimulatedHost.upstream)/"])
+        #expect(egress.stdout == "upstream-ok\n", "egress: \(egress.stderr)")
+        #expect(host.serverState.clients.withLock { $0 } == [SimulatedHost.host], "masqueraded as the host")
+        let outside = try exec("client", ["nslookup", "outside.example"])
+        #expect(outside.stdout.contains("Address: \(SimulatedHost.upstream)"), "relayed: \(outside.stdout)")
+        let own = try exec("custom", ["nslookup", "outside.example"])
+        #expect(own.stdout.contains("Address: \(SimulatedHost.otherResolver)"), "service dns: \(own.stdout)")
+
+        let sealed = try exec("isolated", ["timeout", "10", "wget", "-qO-", "http://\(SimulatedHost.upstream)/"])
+        #expect(sealed.status != 0 && !sealed.stdout.contains("upstream-ok"), "internal network got out")
+        let sealedName = try exec("isolated", ["nslookup", "outside.example"])
+        #expect(!sealedName.stdout.contains("Address: \(SimulatedHost.upstream)"), "internal network resolved out")
+        #expect(try host.berthObjects().isEmpty == false)
+
+        let down = try host.berth(fixture, ["down"], files + ["-t", "1"], environment: env)
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(try host.berthObjects() == [], "berth's nf_tables objects left after down")
+    }
+}
