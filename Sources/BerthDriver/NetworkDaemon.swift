@@ -1,3 +1,4 @@
+import BerthFirewall
 import BerthNetwork
 import BerthRuntime
 import BerthState
@@ -55,6 +56,8 @@ public final class NetworkDaemon {
     /// DNS locks of shared networks this daemon serves.
     var sharedLocks: [String: FileDescriptor] = [:]
     var proxies: [PortKey: Proxy] = [:]
+    /// The port DNAT rules last written to the kernel (nil: none written yet).
+    var kernelPorts: [PublishedPort]?
     var reported = Set<String>()
 
     public init(root: String, project: String) {
@@ -77,6 +80,13 @@ public final class NetworkDaemon {
             }
         }
         for entry in dnsServers.values { entry.server.stop() }
+        if kernelPorts?.isEmpty == false {
+            do {
+                try Firewall(root: paths.root).publish(project: project, ports: [])
+            } catch {
+                log("cannot remove the published-port rules of \(project): \(error)")
+            }
+        }
         for proxy in proxies.values { proxy.stop() }
         let gaveUp = !sharedLocks.isEmpty
         for lock in sharedLocks.values { lock.close() }
@@ -104,6 +114,8 @@ public final class NetworkDaemon {
             return false
         }
         var backends: [PortKey: [SocketAddressV4]] = [:]
+        var kernel: [PortKey: PublishedPort] = [:]
+        let internalNetworks = Set(servedNetworks(state).filter(\.isInternal).map(\.name))
         for container in state.containers where container.phase == .created {
             guard let details = container.details else { continue }
             let current = try? runtime.state(id: container.runtimeID)
@@ -114,6 +126,16 @@ public final class NetworkDaemon {
                 if backends[key] == nil { backends[key] = [] }
                 if serving, let first = details.attachments.first, let address = IPv4Address(first.address) {
                     backends[key, default: []].append(address.socketAddress(port: UInt16(port.targetPort)))
+                    // The kernel serves ports of containers that can answer other hosts
+                    // (a default route, i.e. a routed first network); others stay with the proxy.
+                    if !internalNetworks.contains(first.network) {
+                        kernel[
+                            key,
+                            default: PublishedPort(
+                                hostIP: port.hostIP, hostPort: port.hostPort, transport: port.transport,
+                                targetPort: port.targetPort, backends: [])
+                        ].backends.append(first.address)
+                    }
                 }
             }
         }
@@ -121,6 +143,8 @@ public final class NetworkDaemon {
         updateUpstream()
         updateDNS(servedNetworks(state))
         updateProxies(backends)
+        updateKernelPorts(
+            kernel.values.sorted { ($0.hostIP, $0.hostPort, $0.transport) < ($1.hostIP, $1.hostPort, $1.transport) })
         return true
     }
 
@@ -270,6 +294,20 @@ public final class NetworkDaemon {
             } catch {
                 report("port \(key)", "cannot publish \(key.hostIP):\(key.hostPort)/\(key.transport): \(error)")
             }
+        }
+    }
+
+    /// Writes the DNAT rules when replicas or their health changed since the last pass (so
+    /// the kernel follows a health change within a second). The user-space proxy keeps
+    /// holding the port: it answers when no replica serves and for ports the kernel skips.
+    func updateKernelPorts(_ ports: [PublishedPort]) {
+        guard ports != kernelPorts else { return }
+        do {
+            try Firewall(root: paths.root).publish(project: project, ports: ports)
+            kernelPorts = ports
+            reported.remove("kernel ports")
+        } catch {
+            report("kernel ports", "cannot serve published ports in the kernel (the proxy serves them): \(error)")
         }
     }
 

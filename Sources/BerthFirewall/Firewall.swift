@@ -108,6 +108,8 @@ public struct Firewall: Sendable {
         var commands = [
             "add chain \(chain)",
             "add rule \(chain) iifname \(bridge) oifname \(bridge) accept",
+            // Published ports (kernel DNAT) reached from this network, another one or the host.
+            "add rule \(chain) iifname \(bridge) ct status dnat accept",
             "add rule \(chain) oifname \(bridge) ct state established,related accept",
             "add rule \(chain) oifname \(bridge) ct status dnat accept",
             "add rule \(chain) oifname \(bridge) drop",
@@ -120,6 +122,15 @@ public struct Firewall: Sendable {
             commands.append("add rule \(chain) iifname \(bridge) accept")
             commands.append(
                 "add rule \(qualified) \(RootTable.postrouting) ip saddr \(network.subnet) oifname != \(bridge) "
+                    + "masquerade \(tag)")
+            // Published-port traffic from loopback (route_localnet) or from a container (hairpin)
+            // must come back through the host: its source becomes the gateway. Other hosts'
+            // clients keep their address.
+            commands.append(
+                "add rule \(qualified) \(RootTable.postrouting) oifname \(bridge) ct status dnat ip saddr 127.0.0.0/8 "
+                    + "masquerade \(tag)")
+            commands.append(
+                "add rule \(qualified) \(RootTable.postrouting) oifname \(bridge) ct status dnat iifname \"btbr*\" "
                     + "masquerade \(tag)")
         }
         commands.append(
@@ -140,7 +151,8 @@ public struct Firewall: Sendable {
     }
 
     /// Deletes the network's tagged rules (in berth's table and the host's filter table) and
-    /// its chain; with `dropTableWhenEmpty`, the whole table when no other network is left.
+    /// its chain; with `dropTableWhenEmpty`, the whole table when no other network is left
+    /// (a project's port chain cannot outlive the networks its DNAT targets are on).
     func removal(of network: String, in listing: RulesetListing, dropTableWhenEmpty: Bool) -> [String] {
         let comment = table.comment(for: network)
         var commands: [String] = []

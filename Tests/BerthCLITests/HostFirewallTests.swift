@@ -17,7 +17,15 @@ struct HostFirewallTests {
         services:
           web:
             image: busybox:latest
-            command: ["sh", "-c", "mkdir -p /www && echo web-ok > /www/index.html && exec httpd -f -p 80 -h /www"]
+            command:
+              - sh
+              - -c
+              - |
+                mkdir -p /www/cgi-bin
+                echo web-ok > /www/index.html
+                printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho $$REMOTE_ADDR\\n' > /www/cgi-bin/ip
+                chmod +x /www/cgi-bin/ip
+                exec httpd -f -p 80 -h /www
             ports:
               - "0.0.0.0:${FW_PORT}:80"
           client:
@@ -75,6 +83,11 @@ struct HostFirewallTests {
         #expect(
             SimulatedHost.httpGet(in: host.upstreamNamespace, address: SimulatedHost.host, port: port) == "web-ok\n",
             "from another host")
+        // Served by the kernel (DNAT), not the proxy: the client's own address reaches the container.
+        // busybox httpd gives REMOTE_ADDR as [::ffff:a.b.c.d].
+        let seen = SimulatedHost.httpGet(
+            in: host.upstreamNamespace, address: SimulatedHost.host, port: port, path: "/cgi-bin/ip")
+        #expect(seen == "[::ffff:\(SimulatedHost.upstream)]\n", "client address kept: \(seen ?? "no answer")")
         if dockerFirewall {
             #expect(inspect.stdout.contains("ip filter FORWARD: iifname"), "\(inspect.stdout)")
         }

@@ -51,7 +51,10 @@ final class SimulatedHost {
                 try Self.ip(arguments)
                 made.append(undo)
             }
-            try Self.ip(["link", "add", hostLink, "netns", hostName, "type", "veth", "peer", "name", upLink, "netns", upstreamName])
+            try Self.ip([
+                "link", "add", hostLink, "netns", hostName, "type", "veth", "peer", "name", upLink, "netns",
+                upstreamName,
+            ])
             try Self.ip(["-n", hostName, "addr", "add", "\(Self.host)/24", "dev", hostLink])
             try Self.ip(["-n", upstreamName, "addr", "add", "\(Self.upstream)/24", "dev", upLink])
             try Self.ip(["-n", upstreamName, "addr", "add", "\(Self.otherResolver)/24", "dev", upLink])
@@ -102,7 +105,9 @@ final class SimulatedHost {
         server = Thread {
             // Bounded: at most 10 minutes of 100 ms polls.
             for _ in 0..<6000 where !state.stop.load(ordering: .relaxed) {
-                guard (try? Poll.wait(for: listener.descriptor, events: Int16(POLLIN), timeout: .milliseconds(100))) == true,
+                guard
+                    (try? Poll.wait(for: listener.descriptor, events: Int16(POLLIN), timeout: .milliseconds(100)))
+                        == true,
                     let (connection, peer) = (try? listener.accept()) ?? nil
                 else { continue }
                 state.clients.withLock { $0.append(IPv4Address(peer.host).description) }
@@ -152,14 +157,14 @@ final class SimulatedHost {
         }
     }
 
-    /// GET / from inside `namespace`; the body, or nil.
-    static func httpGet(in namespace: NetworkNamespace, address: String, port: Int) -> String? {
+    /// GET `path` from inside `namespace`; the body, or nil.
+    static func httpGet(in namespace: NetworkNamespace, address: String, port: Int, path: String = "/") -> String? {
         try? namespace.run { () -> String? in
             guard let target = IPv4Address(address), let port = UInt16(exactly: port) else { return nil }
             let socket = try Socket.open(.tcp)
             defer { socket.close() }
             try socket.connect(to: target.socketAddress(port: port), timeout: .seconds(3))
-            try socket.sendAll(Array("GET / HTTP/1.0\r\nHost: test\r\n\r\n".utf8))
+            try socket.sendAll(Array("GET \(path) HTTP/1.0\r\nHost: test\r\n\r\n".utf8))
             var response: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 4096)
             for _ in 0..<256 {
@@ -169,7 +174,9 @@ final class SimulatedHost {
                 response += buffer.prefix(count)
             }
             let text = String(decoding: response, as: UTF8.self)
-            return text.split(separator: "\r\n\r\n", maxSplits: 1).dropFirst().first.map(String.init)
+            // CGI scripts end their headers with a bare blank line.
+            guard let end = text.firstRange(of: "\r\n\r\n") ?? text.firstRange(of: "\n\n") else { return nil }
+            return String(text[end.upperBound...])
         }
     }
 

@@ -29,6 +29,7 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
         do {
             if routed {
                 try InterfaceSysctl.enableForwarding(on: bridgeName)
+                try InterfaceSysctl.enableRouteLocalnet(on: bridgeName)
                 try Self.enableForwardingOnUplinks(using: netlink)
             } else {
                 try InterfaceSysctl.disableForwarding(on: bridgeName)

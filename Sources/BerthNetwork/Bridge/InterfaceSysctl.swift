@@ -23,6 +23,13 @@ enum InterfaceSysctl {
         try write("/proc/sys/net/ipv4/conf/\(interface)/forwarding", "1")
     }
 
+    /// Lets packets with a loopback source leave through `interface` (a routed network's
+    /// bridge): published ports on 127.0.0.1 are DNATed to containers by the kernel, and
+    /// BerthFirewall masquerades those packets as the gateway on the way out.
+    static func enableRouteLocalnet(on interface: String) throws {
+        try write("/proc/sys/net/ipv4/conf/\(interface)/route_localnet", "1")
+    }
+
     static func read(_ path: String) throws -> String {
         let fd = try FileDescriptor.open(path, O_RDONLY)
         defer { fd.close() }
