@@ -16,6 +16,7 @@ PORT=${PORT:-18490}
 PROXY_PORT=${PROXY_PORT:-18491}
 BERTH=$PWD/.build/release/berth
 swift build -c release --product berth >/dev/null
+swift build -c release --product berth-supervisor >/dev/null
 swift build -c release --product berth-network-bench >/dev/null
 BENCH=$PWD/.build/release/berth-network-bench
 
