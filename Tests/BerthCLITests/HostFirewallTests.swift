@@ -110,4 +110,65 @@ struct HostFirewallTests {
         #expect(down.status == 0, "\(down.stderr)")
         #expect(try host.berthObjects() == [], "berth's nf_tables objects left after down")
     }
+
+    static let replicated = """
+        name: berthrr
+        services:
+          web:
+            image: busybox:latest
+            command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && touch /healthy && exec httpd -f -p 80 -h /www"]
+            healthcheck:
+              test: ["CMD", "test", "-f", "/healthy"]
+              interval: 1s
+              timeout: 1s
+              retries: 1
+            ports:
+              - "0.0.0.0:${RR_PORT}:80"
+        """
+
+    /// The kernel path balances over healthy replicas and drops one that turns unhealthy.
+    @Test(.timeLimit(.minutes(3)))
+    func kernelPortsRoundRobinOverHealthyReplicasAndFollowHealth() throws {
+        let fixture = try StackFixture()
+        let host = try SimulatedHost(dockerFirewall: true)
+        let compose = try fixture.directory.write("berthrr/compose.yaml", Self.replicated).path
+        let port = 18000 + Int.random(in: 2000..<4000)
+        let env = ["RR_PORT": String(port)]
+        let files = ["-f", compose]
+        defer {
+            _ = try? host.berth(fixture, ["down"], files + ["-t", "1"], environment: env)
+            fixture.cleanUp([:])
+            host.remove()
+        }
+        let up = try host.berth(fixture, ["up"], files + ["-d", "--wait"], environment: env)
+        try #require(up.status == 0, "\(up.stderr)")
+        let scale = try host.berth(fixture, ["scale"], files + ["web=2"], environment: env)
+        try #require(scale.status == 0, "\(scale.stderr)")
+        func answers(_ count: Int) -> [String] {
+            (0..<count).compactMap {
+                _ in SimulatedHost.httpGet(in: host.upstreamNamespace, address: SimulatedHost.host, port: port)
+            }
+        }
+        // The new replica joins once its first probe passes.
+        let clock = ContinuousClock()
+        var seen = Set<String>()
+        let joining = clock.now
+        while seen.count < 2 && clock.now - joining < .seconds(15) { seen.formUnion(answers(4)) }
+        #expect(seen == ["berthrr-web-1\n", "berthrr-web-2\n"], "round robin from another host")
+        let balanced = answers(6)
+        #expect(balanced.filter { $0 == "berthrr-web-1\n" }.count == 3, "alternates: \(balanced)")
+
+        let sick = try host.berth(
+            fixture, ["exec"], files + ["--index", "2", "web", "rm", "/healthy"], environment: env)
+        try #require(sick.status == 0, "\(sick.stderr)")
+        // Health is probed every second; the DNAT map follows within a second of the change.
+        let start = clock.now
+        var recent: [String] = []
+        while clock.now - start < .seconds(15) {
+            recent = answers(4)
+            if recent == Array(repeating: "berthrr-web-1\n", count: 4) { break }
+        }
+        #expect(recent == Array(repeating: "berthrr-web-1\n", count: 4), "the unhealthy replica still gets traffic")
+        #expect(clock.now - start < .seconds(5), "took \(clock.now - start)")
+    }
 }
