@@ -72,6 +72,7 @@ public struct HostNetworkStore: Sendable {
                     isInternal: network.definition.contains { $0.path == "internal" && $0.value == "true" },
                     createdAt: "", phase: network.phase)
             }
+            .sorted { $0.name < $1.name }
         }
     }
 

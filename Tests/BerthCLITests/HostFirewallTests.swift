@@ -73,6 +73,8 @@ struct HostFirewallTests {
         let lookup = try exec("client", ["nslookup", "web"])
         #expect(lookup.status == 0, "berth's DNS: \(lookup.stdout) \(lookup.stderr)")
 
+        let listed = try host.berth(fixture, ["network", "ls"], ["-q"])
+        #expect(listed.stdout == "berthfw_default\nberthfw_sealed\n", "stack networks listed: \(listed.stdout)")
         let inspect = try host.berth(fixture, ["network", "inspect"], ["berthfw_default", "--format", "json"])
         #expect(inspect.status == 0, "\(inspect.stderr)")
         let gateway = try #require(

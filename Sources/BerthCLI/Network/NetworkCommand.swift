@@ -85,7 +85,9 @@ struct NetworkCreateCommand: AsyncParsableCommand {
 }
 
 struct NetworkListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ls", abstract: "List networks.", aliases: ["list"])
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List networks: those made with `network create` and the stacks' own.",
+        aliases: ["list"])
 
     @OptionGroup var rootOptions: RootOptions
 
@@ -97,7 +99,8 @@ struct NetworkListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = rootOptions.hostNetworks
-        let networks = store.list()
+        // Networks made with `network create`, then those the stacks made.
+        let networks = store.list() + store.stackNetworks()
         if quiet {
             for network in networks { print(network.name) }
             return
