@@ -218,6 +218,7 @@ public actor LinuxDriver: RuntimeDriver {
         let control = NetworkDaemonControl(root: paths.root, project: project)
         if state.containers.isEmpty && state.networks.isEmpty {
             if let pid = state.networkDaemonPid { control.stop(pid: pid) }
+            NetworkFirewall.unpublish(root: paths.root, project: project)
             control.removeFiles()
             state.networkDaemonPid = nil
             try? save()

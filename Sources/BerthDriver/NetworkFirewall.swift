@@ -30,4 +30,15 @@ enum NetworkFirewall {
                 hint: "list them with `nft list ruleset | grep \(Firewall(root: root).table.name)`")
         }
     }
+
+    /// Removes the project's published-port chain. Its daemon does that when it exits; this
+    /// covers a daemon that was killed, so `down` leaves no rule behind either way.
+    static func unpublish(root: String, project: String) {
+        do {
+            try Firewall(root: root).publish(project: project, ports: [])
+        } catch {
+            FileHandle.standardError.write(
+                Data("warning: project \(project): cannot remove its published-port rules: \(error)\n".utf8))
+        }
+    }
 }

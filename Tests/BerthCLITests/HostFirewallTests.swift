@@ -172,5 +172,25 @@ struct HostFirewallTests {
         }
         #expect(recent == Array(repeating: "berthrr-web-1\n", count: 4), "the unhealthy replica still gets traffic")
         #expect(clock.now - start < .seconds(5), "took \(clock.now - start)")
+
+        // A network of no project keeps berth's table; a killed daemon cannot clean up after
+        // itself; `down` still leaves no rule of the project behind.
+        let keep = try host.berth(fixture, ["network", "create"], ["berthkeep"])
+        try #require(keep.status == 0, "\(keep.stderr)")
+        defer { _ = try? host.berth(fixture, ["network", "rm"], ["berthkeep"]) }
+        let stateFile = fixture.root + "/projects/berthrr/state.json"
+        let state = try #require(
+            FileManager.default.contents(atPath: stateFile).flatMap {
+                try JSONSerialization.jsonObject(with: $0) as? [String: Any]
+            })
+        let daemon = try #require(state["networkDaemonPid"] as? Int32)
+        kill(daemon, SIGKILL)
+        let down = try host.berth(fixture, ["down"], files + ["-t", "1"], environment: env)
+        #expect(down.status == 0, "\(down.stderr)")
+        let left = try host.berthObjects()
+        #expect(!left.contains { $0.contains("berthrr") }, "left after down: \(left)")
+        let removed = try host.berth(fixture, ["network", "rm"], ["berthkeep"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(try host.berthObjects() == [])
     }
 }
