@@ -58,6 +58,8 @@ public final class NetworkDaemon {
     var proxies: [PortKey: Proxy] = [:]
     /// The port DNAT rules last written to the kernel (nil: none written yet).
     var kernelPorts: [PublishedPort]?
+    /// Passes since the project's network rules were last checked.
+    var passesSinceRuleCheck = 0
     var reported = Set<String>()
 
     public init(root: String, project: String) {
@@ -115,7 +117,7 @@ public final class NetworkDaemon {
         }
         var backends: [PortKey: [SocketAddressV4]] = [:]
         var kernel: [PortKey: PublishedPort] = [:]
-        let internalNetworks = Set(servedNetworks(state).filter(\.isInternal).map(\.name))
+        let internalNetworks = internalNetworkNames(state)
         for container in state.containers where container.phase == .created {
             guard let details = container.details else { continue }
             let current = try? runtime.state(id: container.runtimeID)
@@ -143,6 +145,7 @@ public final class NetworkDaemon {
         updateUpstream()
         updateDNS(servedNetworks(state))
         updateProxies(backends)
+        restoreNetworkRules(state)
         updateKernelPorts(
             kernel.values.sorted { ($0.hostIP, $0.hostPort, $0.transport) < ($1.hostIP, $1.hostPort, $1.transport) })
         return true
@@ -293,6 +296,48 @@ public final class NetworkDaemon {
                 log("publishing \(key.hostIP):\(key.hostPort)/\(key.transport)")
             } catch {
                 report("port \(key)", "cannot publish \(key.hostIP):\(key.hostPort)/\(key.transport): \(error)")
+            }
+        }
+    }
+
+    /// The project's internal networks and the internal host networks its containers are on.
+    func internalNetworkNames(_ state: ProjectState) -> Set<String> {
+        var names = Set(
+            state.networks.filter { $0.definition.contains { $0.path == "internal" && $0.value == "true" } }.map(\.name)
+        )
+        for container in state.containers {
+            for attachment in container.details?.attachments ?? []
+            where (try? hostNetworks.load(attachment.network)).flatMap({ $0 })?.isInternal == true {
+                names.insert(attachment.network)
+            }
+        }
+        return names
+    }
+
+    /// Every ten passes, installs again the rules of the project's networks that someone else
+    /// removed (a reload of the host's firewall drops berth's accepts in its FORWARD chain).
+    func restoreNetworkRules(_ state: ProjectState) {
+        passesSinceRuleCheck += 1
+        guard passesSinceRuleCheck >= 10 else { return }
+        passesSinceRuleCheck = 0
+        let firewall = Firewall(root: paths.root)
+        for record in state.networks where record.phase == .created {
+            let network = FirewallNetwork(
+                name: record.name, bridge: record.bridge, subnet: record.subnet,
+                isInternal: record.definition.contains { $0.path == "internal" && $0.value == "true" })
+            do {
+                guard try !firewall.isInstalled(network) else { continue }
+                try firewall.install(network)
+                // `down` may have removed the network meanwhile: then its rules go again.
+                let current = try? store.load(project: project)
+                guard current?.networks.contains(where: { $0.name == record.name && $0.phase == .created }) == true
+                else {
+                    try firewall.remove(network: record.name)
+                    continue
+                }
+                log("installed the firewall rules of \(record.name) again (something had removed them)")
+            } catch {
+                report("rules \(record.name)", "cannot check or restore the firewall rules of \(record.name): \(error)")
             }
         }
     }

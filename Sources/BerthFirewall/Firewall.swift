@@ -71,6 +71,21 @@ public struct Firewall: Sendable {
         }
     }
 
+    /// Whether every rule `install` makes for `network` is still there: its chain and its jumps
+    /// in berth's table, and the accepts in the host's FORWARD chain when that chain exists.
+    /// A host firewall reload (`iptables -F`, `iptables-restore`, `ufw reload`) removes the
+    /// latter; the network daemon checks this and installs again.
+    public func isInstalled(_ network: FirewallNetwork) throws(FirewallError) -> Bool {
+        let listing = try Self.listing()
+        let comment = table.comment(for: network.name)
+        guard listing.chain(.init(table: table.table, name: RootTable.forwardChain(network.name))) != nil,
+            listing.rules(in: .init(table: table.table, name: RootTable.forward)).filter({ $0.comment == comment })
+                .count == 2
+        else { return false }
+        guard case .iptablesNft = HostForwardPath.detect(listing) else { return true }
+        return listing.rules(in: HostForwardPath.forwardChain).filter { $0.comment == comment }.count == 2
+    }
+
     /// Networks that have a chain in this root's table.
     public func networks() throws(FirewallError) -> [String] {
         let listing = try Self.listing()

@@ -92,6 +92,17 @@ struct HostFirewallTests {
         #expect(seen == "[::ffff:\(SimulatedHost.upstream)]\n", "client address kept: \(seen ?? "no answer")")
         if dockerFirewall {
             #expect(inspect.stdout.contains("ip filter FORWARD: iifname"), "\(inspect.stdout)")
+            // A reload of the host's firewall (`iptables -F FORWARD`) drops berth's accepts;
+            // the network daemon puts them back within seconds.
+            try host.flushHostForwardChain()
+            let clock = ContinuousClock()
+            let flushed = clock.now
+            var restored = false
+            while !restored && clock.now - flushed < .seconds(20) {
+                restored = try host.berthObjects().contains { $0.hasPrefix("rule in filter FORWARD") }
+                if !restored { usleep(100_000) }  // pacing a bounded poll, as StackFixture.cleanUp does
+            }
+            #expect(restored, "berth's FORWARD accepts were not restored")
         }
 
         let egress = try exec("client", ["timeout", "10", "wget", "-qO-", "http://\(SimulatedHost.upstream)/"])

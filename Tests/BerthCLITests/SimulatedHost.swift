@@ -145,6 +145,11 @@ final class SimulatedHost {
             environment: ["NO_COLOR": "1"].merging(environment) { $1 }, timeout: .seconds(120))
     }
 
+    /// What a reload of the host's firewall does to berth's accepts: `iptables -F FORWARD`.
+    func flushHostForwardChain() throws {
+        _ = try hostNamespace.run { try NftablesSession().run("flush chain ip filter FORWARD\n") }
+    }
+
     /// berth's rules as the host's nf_tables holds them: tables named berth-*, and rules whose
     /// comment names berth anywhere.
     func berthObjects() throws -> [String] {
