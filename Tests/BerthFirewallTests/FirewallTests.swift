@@ -134,3 +134,72 @@ struct FirewallKernelTests {
                 == .iptablesNft(policy: "drop"))
     }
 }
+
+@Suite struct PublishedPortRuleTests {
+    @Test func oneReplicaIsAPlainDNATAndSeveralARoundRobinMap() throws {
+        let single = PublishedPort(
+            hostIP: "127.0.0.1", hostPort: 8080, transport: "tcp", targetPort: 80, backends: ["10.213.0.2"])
+        #expect(try single.rule() == "ip daddr 127.0.0.1 tcp dport 8080 dnat to 10.213.0.2:80")
+        let many = PublishedPort(
+            hostIP: "0.0.0.0", hostPort: 53, transport: "udp", targetPort: 5353, backends: ["10.213.0.2", "10.213.0.3"])
+        #expect(
+            try many.rule()
+                == "fib daddr type local udp dport 53 dnat to numgen inc mod 2 map { 0 : 10.213.0.2, 1 : 10.213.0.3 }:5353"
+        )
+        var none = many
+        none.backends = []
+        #expect(try none.rule() == nil)
+    }
+
+    @Test func refusesWhatCouldBreakOutOfTheCommand() {
+        let bad = PublishedPort(
+            hostIP: "0.0.0.0; flush ruleset", hostPort: 80, transport: "tcp", targetPort: 80, backends: ["10.213.0.2"])
+        #expect(throws: FirewallError.self) { try bad.rule() }
+        let sctp = PublishedPort(
+            hostIP: "0.0.0.0", hostPort: 80, transport: "sctp", targetPort: 80, backends: ["10.213.0.2"])
+        #expect(throws: FirewallError.self) { try sctp.rule() }
+    }
+}
+
+@Suite struct RulesetTextTests {
+    @Test func rulesCarryTheirTableAndChainWithoutHandles() {
+        let listing = """
+            table ip berth-0a1b2c3d { # handle 4
+            \tchain forward { # handle 1
+            \t\ttype filter hook forward priority filter; policy accept;
+            \t\tiifname "btbr-1" jump fwd-app_default comment "berth-0a1b2c3d app_default" # handle 7
+            \t}
+            }
+            """
+        #expect(
+            RulesetText.rules(in: listing) == [
+                .init(
+                    table: "ip berth-0a1b2c3d", chain: "forward",
+                    text: "iifname \"btbr-1\" jump fwd-app_default comment \"berth-0a1b2c3d app_default\"")
+            ])
+    }
+}
+
+@Suite(.enabled(if: getuid() == 0, "nf_tables needs CAP_NET_ADMIN"))
+struct PublishedPortKernelTests {
+    @Test func aProjectsPortChainIsReplacedWholeAndRemovedWithItsJumps() throws {
+        try inFreshNamespace {
+            let firewall = Firewall(root: "/tmp/berth-root-a")
+            try firewall.install(network)
+            let port = PublishedPort(
+                hostIP: "0.0.0.0", hostPort: 8080, transport: "tcp", targetPort: 80, backends: ["10.213.200.2"])
+            try firewall.publish(project: "berthtest", ports: [port])
+            var two = port
+            two.backends.append("10.213.200.3")
+            try firewall.publish(project: "berthtest", ports: [two])
+            let chain = RulesetListing.Chain.ID(table: firewall.table.table, name: "ports-berthtest")
+            #expect(try Firewall.listing().rules(in: chain).count == 1)
+            try firewall.publish(project: "berthtest", ports: [])
+            let after = try Firewall.listing()
+            #expect(after.chain(chain) == nil)
+            #expect(!after.rules.contains { $0.comment?.contains("ports:") == true })
+            try firewall.remove(network: network.name)
+            #expect(try Firewall.listing().tables.isEmpty)
+        }
+    }
+}
