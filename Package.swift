@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "BerthNetwork", dependencies: ["BerthSystem"]),
         .target(name: "BerthState", dependencies: ["BerthSystem"]),
         // berth's own nf_tables rules (forwarding beside the host's firewall, egress NAT).
-        .target(name: "BerthFirewall", dependencies: ["BerthEncoding", "CNftables"]),
+        .target(name: "BerthFirewall", dependencies: ["BerthEncoding", "BerthSystem", "CNftables"]),
         // Binds the pure stages to the Linux side: compose service → container spec, the real
         // RuntimeDriver, and the per-project DNS / port-proxy daemon.
         .target(

@@ -179,6 +179,7 @@ public struct HostNetworkStore: Sendable {
             try? Firewall(root: paths.root).remove(network: name)
             try? netlink.deleteLink(bridgeName)
             unlink(path(name))
+            if let error = error as? DriverError { throw error }  // the firewall's, already located
             throw DriverError("network \(name): cannot create bridge \(bridgeName): \(error)")
         }
         record.phase = .created

@@ -12,9 +12,11 @@ enum NetworkFirewall {
             outcome = try Firewall(root: root).install(
                 FirewallNetwork(name: name, bridge: bridge, subnet: subnet, isInternal: isInternal))
         } catch {
+            // The firewall's own hint says what to do when it knows; otherwise the likely cause.
             throw DriverError(
                 "network \(name): cannot install its firewall rules: \(error)",
-                hint: "berth needs nf_tables (CONFIG_NF_TABLES, libnftables) and CAP_NET_ADMIN")
+                hint: error.hint == nil
+                    ? "berth needs nf_tables (CONFIG_NF_TABLES, libnftables) and CAP_NET_ADMIN" : nil)
         }
         for warning in outcome.warnings {
             FileHandle.standardError.write(Data("warning: network \(name): \(warning)\n".utf8))

@@ -27,15 +27,28 @@ public struct Firewall: Sendable {
         let network = try network.validated()
         let listing = try Self.listing()
         let host = HostForwardPath.detect(listing)
+        // x_tables hooks see every packet too, beside any nf_tables table.
+        let legacyLoaded = (HostForwardPath.legacyTableNames() ?? "").split(whereSeparator: \.isNewline)
+            .contains { $0 == "filter" }
+        let legacy = legacyLoaded ? try LegacyForwardChain.read() : nil
+        if let legacy, legacy.policyDrops, !legacy.accepts(network.bridge) {
+            throw FirewallError(
+                "this host's iptables-legacy FORWARD chain drops forwarded traffic by policy, and berth does not edit "
+                    + "iptables-legacy (only nf_tables)",
+                hint:
+                    "let network \(network.name) through with `iptables-legacy -I FORWARD -i \(network.bridge) -j ACCEPT "
+                    + "&& iptables-legacy -I FORWARD -o \(network.bridge) -j ACCEPT` and run the command again, or move "
+                    + "the host to iptables-nft (update-alternatives --set iptables /usr/sbin/iptables-nft)")
+        }
         var commands = removal(of: network.name, in: listing, dropTableWhenEmpty: false)
         commands += skeleton(listing)
         commands += rules(for: network, host: host)
         try NftablesSession().run(commands.joined(separator: "\n") + "\n")
         var warnings: [String] = []
-        if host == .iptablesLegacy {
+        if let legacy, legacy.hasRules, !legacy.accepts(network.bridge) {
             warnings.append(
-                "this host's iptables-legacy filter table may drop forwarded traffic of network \(network.name) "
-                    + "(berth edits nf_tables only); if containers cannot reach each other, run: "
+                "this host's iptables-legacy FORWARD chain has rules that may drop forwarded traffic of network "
+                    + "\(network.name) (berth edits nf_tables only); if containers cannot reach each other, run: "
                     + "iptables-legacy -I FORWARD -i \(network.bridge) -j ACCEPT && "
                     + "iptables-legacy -I FORWARD -o \(network.bridge) -j ACCEPT")
         }

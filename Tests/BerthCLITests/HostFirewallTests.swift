@@ -204,4 +204,33 @@ struct HostFirewallTests {
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(try host.berthObjects() == [])
     }
+
+    /// iptables-legacy with FORWARD policy DROP: berth cannot edit it, so creating a network
+    /// fails before anything is made, naming the two commands that let it through; after
+    /// them it works.
+    @Test(.timeLimit(.minutes(2)))
+    func legacyForwardDropIsAClearErrorWithTheCommandsToRun() throws {
+        let fixture = try StackFixture()
+        let host = try SimulatedHost(dockerFirewall: false)
+        defer {
+            _ = try? host.berth(fixture, ["network", "rm"], ["berthlegacy"])
+            fixture.cleanUp([:])
+            host.remove()
+        }
+        func legacy(_ arguments: [String]) throws {
+            try SimulatedHost.ip(["netns", "exec", host.hostName, "iptables-legacy"] + arguments)
+        }
+        try legacy(["-P", "FORWARD", "DROP"])
+        let refused = try host.berth(fixture, ["network", "create"], ["berthlegacy"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("iptables-legacy FORWARD chain drops"), "\(refused.stderr)")
+        #expect(try host.berth(fixture, ["network", "ls"], ["-q"]).stdout == "", "nothing is left of the network")
+        let commands = refused.stderr.split(separator: "`").dropFirst().first.map(String.init) ?? ""
+        let bridges = commands.split(separator: " ").filter { $0.hasPrefix("btbr") }.map(String.init)
+        try #require(bridges.count == 2, "the error names the bridge twice: \(refused.stderr)")
+        try legacy(["-I", "FORWARD", "-i", bridges[0], "-j", "ACCEPT"])
+        try legacy(["-I", "FORWARD", "-o", bridges[1], "-j", "ACCEPT"])
+        let created = try host.berth(fixture, ["network", "create"], ["berthlegacy"])
+        #expect(created.status == 0, "\(created.stderr)")
+    }
 }
