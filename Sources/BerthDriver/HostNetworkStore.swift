@@ -1,4 +1,5 @@
 import BerthFirewall
+import BerthModel
 import BerthNetwork
 import BerthState
 import BerthSystem
@@ -46,7 +47,9 @@ public struct HostNetworkStore: Sendable {
     func dnsLock(_ name: String) -> String { "\(directory)/\(name).dns.lock" }
 
     public func load(_ name: String) throws -> HostNetworkRecord? {
-        guard Self.isValidName(name), let data = FileManager.default.contents(atPath: path(name)) else { return nil }
+        guard ResourceName.isValid(name), let data = FileManager.default.contents(atPath: path(name)) else {
+            return nil
+        }
         do {
             return try JSONDecoder().decode(HostNetworkRecord.self, from: data)
         } catch {
@@ -95,20 +98,11 @@ public struct HostNetworkStore: Sendable {
         return users
     }
 
-    static func isValidName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, name.count <= 64 else { return false }
-        let alnum = CharacterSet.alphanumerics
-        let rest = alnum.union(CharacterSet(charactersIn: "_.-"))
-        return name.unicodeScalars.allSatisfy { $0.isASCII && rest.contains($0) } && alnum.contains(first)
-    }
-
     /// Makes the bridge and its record. The record is written as `creating` first, so a
     /// command killed half way leaves something `rm` can clean up.
     public func create(name: String, subnet: String?, gateway: String?, isInternal: Bool) throws -> HostNetworkRecord {
-        guard Self.isValidName(name) else {
-            throw DriverError(
-                "invalid network name \"\(name)\"",
-                hint: "use letters, digits, '_', '.' and '-', starting with a letter or digit (at most 64)")
+        do { try ResourceName.check(name, kind: "network") } catch {
+            throw DriverError("invalid network name: \(error.message)", hint: error.hint)
         }
         let lock = try takeLock()
         defer { lock.close() }
@@ -194,6 +188,7 @@ public struct HostNetworkStore: Sendable {
         guard let record = try load(name) else {
             throw DriverError("network \(name) does not exist", hint: "see `berth network ls`")
         }
+        _ = try store.statesBeforeRemoving("network \(name)")
         let users = users(of: name)
         guard users.isEmpty else {
             throw DriverError(

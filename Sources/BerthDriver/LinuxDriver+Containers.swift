@@ -214,7 +214,7 @@ extension LinuxDriver {
         }
         try NamespaceFile.remove(at: details?.networkNamespace ?? paths.networkNamespace(container: name))
         let anonymous = paths.anonymousVolumes(container: name)
-        if FileManager.default.fileExists(atPath: anonymous) { try FileManager.default.removeItem(atPath: anonymous) }
+        try TreeRemover(root: paths.root).remove(anonymous)
         state.containers.removeAll { $0.name == name }
         try save()
         refreshDaemon()

@@ -49,7 +49,12 @@ extension LinuxDriver {
                 name: $0.name, definition: Definition(),
                 present: FileManager.default.fileExists(atPath: paths.volumeData($0.name)))
         }
-        return ObservedState(containers: containers, networks: networks, volumes: volumes + external)
+        let daemon = NetworkDaemonControl(root: paths.root, project: project)
+        let daemonDown = daemon.isDown(
+            pid: state.networkDaemonPid, containers: state.containers.count, networks: state.networks.count)
+        return ObservedState(
+            containers: containers, networks: networks, volumes: volumes + external,
+            networkDaemonDown: daemonDown ? paths.daemonLog(project: project) : nil)
     }
 
     private func containerState(_ record: ContainerRecord) -> BerthPlan.ContainerState {

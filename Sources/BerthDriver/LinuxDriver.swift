@@ -188,10 +188,16 @@ public actor LinuxDriver: RuntimeDriver {
             try save()
             return
         }
+        // Another project's running container may mount it (as an external volume): the
+        // kernel's mount tables say so even when that project's record is damaged.
+        if let pids = LiveMounts.users(of: [paths.volumeData(name)])[paths.volumeData(name)], !pids.isEmpty {
+            throw DriverError(
+                "volume \(name) is still mounted by running process \(pids.map(String.init).joined(separator: ", "))",
+                hint: "stop the containers that use it (in other projects too), then run `berth down -v` again")
+        }
         state.volumes[index].phase = .removing
         try save()
-        let directory = paths.volume(name)
-        if FileManager.default.fileExists(atPath: directory) { try FileManager.default.removeItem(atPath: directory) }
+        try TreeRemover(root: paths.root).remove(paths.volume(name))
         state.volumes.removeAll { $0.name == name }
         try save()
     }

@@ -13,7 +13,7 @@ import Foundation
 /// proxy per published port, kept in line with the project's record and the containers'
 /// health. It re-reads both every second and at once on SIGHUP (sent by every command that
 /// changes the project), and exits when the project has nothing left or another daemon took
-/// over.
+/// over. Run by `berth-supervisor netd` (`DaemonSupervisor`), whose pid is the one recorded for the project.
 public final class NetworkDaemon {
     struct PortKey: Hashable {
         var hostIP: String
@@ -61,9 +61,12 @@ public final class NetworkDaemon {
     /// Passes since the project's network rules were last checked.
     var passesSinceRuleCheck = 0
     var reported = Set<String>()
+    /// The pid recorded for the project: the supervisor that started this process.
+    let daemonPid: Int32
 
     public init(root: String, project: String) {
         self.project = project
+        self.daemonPid = getppid()
         self.paths = DriverPaths(root: root)
         self.store = StateStore(root: root)
         self.runtime = Runtime(root: root)
@@ -73,9 +76,14 @@ public final class NetworkDaemon {
     /// Runs until the project is gone; returns the exit status.
     public func run() -> Int32 {
         HangupSignal.install()
-        try? Data(String(getpid()).utf8).write(to: URL(fileURLWithPath: paths.daemonReady(project: project)))
+        AtomicFile.removeStaleTemporaries(in: "\(paths.root)/projects/\(project)")
+        AtomicFile.removeStaleTemporaries(in: hostNetworks.directory)
+        try? AtomicFile.write(paths.daemonReady(project: project), String(daemonPid), durable: false)
         log("serving project \(project)")
-        while reconcile() {
+        var outcome: (reason: String, status: Int32)?
+        while true {
+            outcome = reconcile()
+            if outcome != nil { break }
             for _ in 0..<20 {
                 if HangupSignal.takePending() { break }
                 usleep(50_000)
@@ -93,27 +101,37 @@ public final class NetworkDaemon {
         let gaveUp = !sharedLocks.isEmpty
         for lock in sharedLocks.values { lock.close() }
         if gaveUp { SharedNetworkPeers(root: paths.root, project: project).nudge() }
-        if let ready = FileManager.default.contents(atPath: paths.daemonReady(project: project)),
-            String(decoding: ready, as: UTF8.self) == String(getpid())
+        let status = outcome?.status ?? 0
+        if status == 0, let ready = FileManager.default.contents(atPath: paths.daemonReady(project: project)),
+            String(decoding: ready, as: UTF8.self) == String(daemonPid)
         {
             unlink(paths.daemonReady(project: project))
         }
-        log("project \(project) has nothing left to serve; exiting")
-        return 0
+        log("exiting: \(outcome?.reason ?? "done")")
+        return status
     }
 
-    /// One pass; false when the daemon should exit.
-    func reconcile() -> Bool {
+    /// One pass; why the daemon should exit (and its status: 0 when it is done, else its
+    /// supervisor restarts it), or nil to go on.
+    func reconcile() -> (reason: String, status: Int32)? {
         let request = FileManager.default.contents(atPath: paths.daemonRequest(project: project))
         defer {
             if let request {
-                try? request.write(to: URL(fileURLWithPath: paths.daemonApplied(project: project)), options: .atomic)
+                try? AtomicFile.write(paths.daemonApplied(project: project), Array(request), durable: false)
             }
         }
-        guard let state = try? store.load(project: project) else { return false }
-        if state.containers.isEmpty && state.networks.isEmpty { return false }
-        if let owner = state.networkDaemonPid, owner != getpid(), kill(owner, 0) == 0 {
-            return false
+        let loaded: ProjectState?
+        do {
+            loaded = try store.load(project: project)
+        } catch {
+            return ("cannot read the project's state: \(error)", 1)
+        }
+        guard let state = loaded else { return ("project \(project) has no state left", 0) }
+        if state.containers.isEmpty && state.networks.isEmpty {
+            return ("project \(project) has nothing left to serve", 0)
+        }
+        if let owner = state.networkDaemonPid, owner != daemonPid, owner != getpid(), kill(owner, 0) == 0 {
+            return ("another network daemon (pid \(owner)) serves project \(project)", 0)
         }
         var backends: [PortKey: [SocketAddressV4]] = [:]
         var kernel: [PortKey: PublishedPort] = [:]
@@ -148,7 +166,7 @@ public final class NetworkDaemon {
         restoreNetworkRules(state)
         updateKernelPorts(
             kernel.values.sorted { ($0.hostIP, $0.hostPort, $0.transport) < ($1.hostIP, $1.hostPort, $1.transport) })
-        return true
+        return nil
     }
 
     /// Names of every project's running containers, tagged with their network, and the

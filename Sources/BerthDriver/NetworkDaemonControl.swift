@@ -1,3 +1,4 @@
+import BerthRuntime
 import BerthSystem
 import Foundation
 
@@ -6,7 +7,9 @@ import Foundation
 #endif
 
 /// Starts, signals and stops a project's network daemon (`berth __netd`), which runs
-/// detached in its own session like the container supervisors.
+/// detached in its own session like the container supervisors. The recorded pid is the
+/// daemon's supervisor (`berth-supervisor netd`, `DaemonSupervisor`), which restarts the daemon proper when it
+/// dies; signals sent here reach the daemon through it.
 public struct NetworkDaemonControl: Sendable {
     public let root: String
     public let project: String
@@ -20,21 +23,34 @@ public struct NetworkDaemonControl: Sendable {
         let log = DriverPaths(root: root).daemonLog(project: project)
         try FileManager.default.createDirectory(
             atPath: (log as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // Files an interrupted write left behind (see AtomicFile) are removed by each start.
+        AtomicFile.removeStaleTemporaries(in: (log as NSString).deletingLastPathComponent)
         return try DetachedSpawn.spawn(
-            executable, arguments: ["__netd", "--root", root, "--project", project], logPath: log)
+            Runtime(root: root).supervisorPath, arguments: ["netd", log, executable, root, project], logPath: log)
     }
 
-    /// Alive and really a berth network daemon (not a recycled pid); reaps it if it is our
-    /// exited child.
+    /// The project needs a daemon (it has containers or networks) and none runs: DNS and
+    /// published ports are down until a command starts one.
+    public func isDown(pid: Int32?, containers: Int, networks: Int) -> Bool {
+        guard containers > 0 || networks > 0 else { return false }
+        return !(pid.map(isRunning) ?? false)
+    }
+
+    /// Alive and really this project's network daemon or its supervisor (not a recycled pid);
+    /// reaps it if it is our exited child.
     public func isRunning(pid: Int32) -> Bool {
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid { return false }
         guard kill(pid, 0) == 0 else { return false }
         guard let bytes = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
         let arguments = bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        guard arguments.contains("__netd"), let index = arguments.firstIndex(of: "--project"),
-            index + 1 < arguments.count, arguments[index + 1] == project
-        else { return false }
+        let supervisor = arguments.count == 6 && arguments[1] == "netd" && arguments[5] == project
+        let daemon =
+            arguments.contains("__netd")
+            && arguments.firstIndex(of: "--project").map { index in
+                index + 1 < arguments.count && arguments[index + 1] == project
+            } == true
+        guard supervisor || daemon else { return false }
         if let stat = FileManager.default.contents(atPath: "/proc/\(pid)/stat"),
             let text = String(data: stat, encoding: .utf8), let close = text.lastIndex(of: ")")
         {
@@ -57,7 +73,7 @@ public struct NetworkDaemonControl: Sendable {
     public func synchronize(pid: Int32, timeout: Duration = .seconds(5)) {
         let paths = DriverPaths(root: root)
         let token = UUID().uuidString
-        try? Data(token.utf8).write(to: URL(fileURLWithPath: paths.daemonRequest(project: project)), options: .atomic)
+        try? AtomicFile.write(paths.daemonRequest(project: project), token, durable: false)
         reload(pid: pid)
         let clock = ContinuousClock()
         let deadline = clock.now + timeout

@@ -359,8 +359,9 @@ public struct ServiceSpecBuilder: Sendable {
     func resources() -> ResourceSpec {
         var spec = ResourceSpec()
         let limits = service.deploy?.limits
-        spec.memoryBytes = (service.memoryLimit ?? limits?.memory)?.bytes
-        spec.cpuMillis = (service.cpus ?? limits?.cpus).map { $0.nanoCPUs / 1_000_000 }
+        // 0 means no limit, as in docker (the parser refused every other value the kernel would).
+        spec.memoryBytes = (service.memoryLimit ?? limits?.memory).map(\.bytes).flatMap { $0 > 0 ? $0 : nil }
+        spec.cpuMillis = (service.cpus ?? limits?.cpus).map { $0.nanoCPUs / 1_000_000 }.flatMap { $0 > 0 ? $0 : nil }
         spec.pidsLimit = (service.pidsLimit ?? limits?.pids).map(Int64.init)
         if let shm = service.shmSize { spec.shmSizeBytes = shm.bytes }
         return spec

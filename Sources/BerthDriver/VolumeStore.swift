@@ -1,4 +1,6 @@
+import BerthModel
 import BerthState
+import BerthSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -18,6 +20,18 @@ public struct VolumeInfo: Sendable, Equatable {
     public var project: String?
     /// Containers (of any project) that mount it.
     public var usedBy: [String]
+    /// Processes, one per mount namespace, that mount it now (the kernel's view); filled only
+    /// for commands that delete.
+    public var mountedBy: [Int32] = []
+
+    var isInUse: Bool { !usedBy.isEmpty || !mountedBy.isEmpty }
+
+    /// "container a, b" from the records, else "process N" from the mount tables.
+    var users: String {
+        usedBy.isEmpty
+            ? "process \(mountedBy.map(String.init).joined(separator: ", "))"
+            : "container \(usedBy.joined(separator: ", "))"
+    }
 }
 
 /// Volumes under berth's root: named ones in `<root>/volumes/NAME/_data`, anonymous ones in
@@ -42,11 +56,16 @@ public struct VolumeStore: Sendable {
         var containers = Set<String>()
     }
 
-    func usage() -> Usage {
+    /// Who uses each volume, from every project's record. `strict` (for commands that delete)
+    /// fails on a record that cannot be read; listing shows what the readable records say.
+    func usage(strict: Bool) throws -> Usage {
         var usage = Usage()
-        for project in store.projects() {
-            guard let state = try? store.load(project: project) else { continue }
-            for volume in state.volumes where !volume.external { usage.projectOf[volume.name] = project }
+        let states =
+            strict
+            ? try store.statesBeforeRemoving("volumes")
+            : store.projects().compactMap { try? store.load(project: $0) }
+        for state in states {
+            for volume in state.volumes where !volume.external { usage.projectOf[volume.name] = state.name }
             for container in state.containers {
                 usage.containers.insert(container.name)
                 for volume in Set(container.details?.volumes ?? []) {
@@ -61,7 +80,14 @@ public struct VolumeStore: Sendable {
     }
 
     public func list() -> [VolumeInfo] {
-        let usage = usage()
+        (try? list(strict: false)) ?? []
+    }
+
+    /// Every volume with its users: those in the records, and for `strict` also every mount
+    /// namespace that mounts it right now (the kernel's view, which no damaged or missing
+    /// record can hide).
+    func list(strict: Bool) throws -> [VolumeInfo] {
+        let usage = try usage(strict: strict)
         var result: [VolumeInfo] = []
         let named = (try? FileManager.default.contentsOfDirectory(atPath: volumesDirectory)) ?? []
         for name in named.sorted() where FileManager.default.fileExists(atPath: paths.volumeData(name)) {
@@ -82,6 +108,11 @@ public struct VolumeStore: Sendable {
                         project: nil, usedBy: usage.containers.contains(container) ? [container] : []))
             }
         }
+        guard strict else { return result }
+        let live = LiveMounts.users(of: result.map(\.mountpoint))
+        for i in result.indices {
+            result[i].mountedBy = live[result[i].mountpoint] ?? []
+        }
         return result
     }
 
@@ -96,10 +127,8 @@ public struct VolumeStore: Sendable {
     public func create(_ requested: String?) throws -> VolumeInfo {
         let anonymous = requested == nil
         let name = requested ?? (0..<32).map { _ in String(UInt8.random(in: 0...15), radix: 16) }.joined()
-        guard HostNetworkStore.isValidName(name) else {
-            throw DriverError(
-                "invalid volume name \"\(name)\"",
-                hint: "use letters, digits, '_', '.' and '-', starting with a letter or digit (at most 64)")
+        do { try ResourceName.check(name, kind: "volume") } catch {
+            throw DriverError("invalid volume name: \(error.message)", hint: error.hint)
         }
         // As docker: creating an existing volume is not an error, it names the volume again.
         if !FileManager.default.fileExists(atPath: paths.volumeData(name)) {
@@ -114,13 +143,13 @@ public struct VolumeStore: Sendable {
     /// Removes a volume no container uses. Like docker, a volume in use is refused even with
     /// `force`, naming the containers; `force` only makes a missing volume not an error.
     public func remove(_ name: String, force: Bool) throws {
-        guard let info = list().first(where: { $0.name == name }) else {
+        guard let info = try list(strict: true).first(where: { $0.name == name }) else {
             if force { return }
             throw DriverError("volume \(name) does not exist", hint: "see `berth volume ls`")
         }
-        guard info.usedBy.isEmpty else {
+        guard !info.isInUse else {
             throw DriverError(
-                "volume \(name) is in use by container \(info.usedBy.joined(separator: ", "))",
+                "volume \(name) is in use by \(info.users)",
                 hint: "remove the container first (`berth down` in its project)")
         }
         try delete(info)
@@ -129,7 +158,7 @@ public struct VolumeStore: Sendable {
     /// Removes unused anonymous volumes, or every unused volume with `all`; returns their names.
     public func prune(all: Bool) throws -> [String] {
         var removed: [String] = []
-        for info in list() where info.usedBy.isEmpty && (all || info.anonymous) {
+        for info in try list(strict: true) where !info.isInUse && (all || info.anonymous) {
             try delete(info)
             removed.append(info.name)
         }
@@ -137,14 +166,15 @@ public struct VolumeStore: Sendable {
     }
 
     private func delete(_ info: VolumeInfo) throws {
+        let remover = TreeRemover(root: paths.root)
         if let at = info.name.firstIndex(of: "@") {
-            try FileManager.default.removeItem(atPath: info.mountpoint)
+            try remover.remove(info.mountpoint)
             let directory = "\(anonymousDirectory)/\(info.name[..<at])"
             if (try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty == true {
                 rmdir(directory)
             }
         } else {
-            try FileManager.default.removeItem(atPath: paths.volume(info.name))
+            try remover.remove(paths.volume(info.name))
         }
     }
 }

@@ -13,28 +13,7 @@ enum DirectoryTree {
 
     /// Removes `name` inside `parent` and everything below it; missing is fine.
     static func remove(_ name: String, in parent: FileDescriptor) throws {
-        guard let status = try parent.statusAt(name) else { return }
-        if status.isDirectory {
-            let directory = try parent.openAt(name, directoryFlags)
-            do {
-                for child in try directory.directoryEntryNames() { try remove(child, in: directory) }
-            } catch {
-                directory.close()
-                throw error
-            }
-            directory.close()
-            try parent.unlinkAt(name, directory: true)
-        } else {
-            try parent.unlinkAt(name)
-        }
-    }
-
-    /// Removes the tree at an absolute or relative path.
-    static func remove(path: String) throws {
-        let (parentPath, name) = split(path)
-        let parent = try FileDescriptor.open(parentPath, directoryFlags)
-        defer { parent.close() }
-        try remove(name, in: parent)
+        try TreeRemover.remove(name, in: parent)
     }
 
     /// `mkdir -p` for berth's own state directories (trusted paths).

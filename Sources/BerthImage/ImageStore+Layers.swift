@@ -16,7 +16,7 @@ extension ImageStore {
         let work = "\(temporaryDirectory)/berth-layer-\(UInt64.random(in: 0...UInt64.max))"
         try retryingOnInterrupt("mkdir", "\"\(work)\", 0o755") { mkdir(work, 0o755) }
         var keep = false
-        defer { if !keep { try? DirectoryTree.remove(path: work) } }
+        defer { if !keep { try? TreeRemover(root: root).remove(work) } }
         let diffID = try unpack(layer, into: work)
         if let expectedDiffID, diffID != expectedDiffID {
             throw ImageError.digestMismatch(

@@ -102,11 +102,16 @@ public struct Deploy: Hashable, Sendable {
                 "generic_resources": "generic resources are a swarm feature",
             ], what: "resource \(pids ? "limits" : "reservations")")
         var l = Limits()
+        // Reservations are only recorded; limits reach the kernel, so they get docker's checks.
         if let v = m["cpus"], !v.isNull {
-            l.cpus = ctx.parse(v, path.appending("cpus")) { t throws(ValueError) in try CPUCount(parsing: t) }
+            l.cpus = ctx.parse(v, path.appending("cpus")) { t throws(ValueError) in
+                pids ? try ResourceLimits.parseCPUs(t) : try CPUCount(parsing: t)
+            }
         }
         if let v = m["memory"], !v.isNull {
-            l.memory = ctx.parse(v, path.appending("memory")) { t throws(ValueError) in try ByteCount(parsing: t) }
+            l.memory = ctx.parse(v, path.appending("memory")) { t throws(ValueError) in
+                pids ? try ResourceLimits.parseMemory(t) : try ByteCount(parsing: t)
+            }
         }
         if let v = m["pids"], !v.isNull { l.pids = ctx.int(v, path.appending("pids"), min: -1) }
         return l

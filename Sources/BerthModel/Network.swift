@@ -57,13 +57,8 @@ public struct Network: Hashable, Sendable {
         }
         if let v = m["external"], !v.isNull { n.external = ctx.bool(v, path.appending("external")) ?? false }
         if let v = m["name"], !v.isNull, let t = ctx.text(v, path.appending("name")) {
-            if Names.isIdentifier(t, extra: "_.-") {
-                n.name = t
-            } else {
-                ctx.error(
-                    "invalid-value", "'\(t)' is not a valid network name", at: v.location, path.appending("name"),
-                    hint: "use letters, digits, '_', '.' and '-'")
-            }
+            // Checked with the other resource names in TopologyBuilder.checkResourceNames.
+            n.name = t
         } else if n.external {
             n.name = key
         }

@@ -65,7 +65,7 @@ enum ServiceParser {
             switch e.key {
             case "image":
                 if let t = ctx.text(v, p) {
-                    if t.isEmpty || t.contains(where: { $0 == " " || $0 == "\t" }) {
+                    if !ImageReferenceShape.isPlausible(t) {
                         ctx.error(
                             "invalid-value", "'\(t)' is not an image reference", at: v.location, p,
                             hint: "write an image reference such as 'nginx:1.27'")
@@ -117,12 +117,12 @@ enum ServiceParser {
                 }
             case "dns_search": s.dnsSearch = ctx.strings(v, p, allowSingle: true) ?? []
             case "dns_opt": s.dnsOptions = ctx.strings(v, p, allowSingle: true) ?? []
-            case "mem_limit": s.memoryLimit = bytes(v, p, ctx)
-            case "cpus": s.cpus = ctx.parse(v, p) { t throws(ValueError) in try CPUCount(parsing: t) }
+            case "mem_limit": s.memoryLimit = ctx.parse(v, p, ResourceLimits.parseMemory)
+            case "cpus": s.cpus = ctx.parse(v, p, ResourceLimits.parseCPUs)
             case "pids_limit": s.pidsLimit = ctx.int(v, p, min: -1)
             case "container_name":
                 if let t = ctx.text(v, p) {
-                    if Names.isIdentifier(t, extra: "_.-"), t.count > 1 {
+                    if ResourceName.isValid(t), t.count > 1 {
                         s.containerName = t
                         site.containerName = v.location
                     } else {
@@ -274,6 +274,7 @@ enum ServiceParser {
         }
         checkLimitAliases(s, m, path, ctx)
         checkMountTargets(s, m, path, ctx)
+        checkExecSizes(s, m, path, ctx)
         if s.replicas > 1 {
             for (i, port) in s.ports.enumerated() where port.published?.isSingle == true {
                 let at = site.ports[i]

@@ -78,6 +78,7 @@ public enum TopologyBuilder {
                 }
             }
         }
+        checkResourceNames(root, networks: networks, volumes: volumes, configs: configs, secrets: secrets, ctx)
 
         let everyProfile = stack.activeProfiles.contains("*")
         let active = Set(stack.activeProfiles)
@@ -130,6 +131,7 @@ public enum TopologyBuilder {
             networkSites: networkSites, volumes: volumes, configs: configs, secrets: secrets)
         graph.run()
         var enabled = graph.services
+        ContainerNameLimits.check(enabled, project: p, sites: sites, ctx)
 
         var digests = ContentDigests()
         for i in enabled.indices {
@@ -142,6 +144,40 @@ public enum TopologyBuilder {
             networks: networks.values.sorted { $0.key < $1.key }, volumes: volumes.values.sorted { $0.key < $1.key },
             configs: configs.values.sorted { $0.key < $1.key }, secrets: secrets.values.sorted { $0.key < $1.key },
             disabledServices: disabled, extensions: ctx.extensions(root))
+    }
+
+    /// The name each volume, network, config and secret gets on the host (its `name:`, or
+    /// `PROJECT_KEY`) becomes a file name under berth's root, so it must pass docker's rule
+    /// before anything is created: `name: ../../victim` would otherwise make `down -v` delete a
+    /// directory outside the root.
+    private static func checkResourceNames(
+        _ root: Mapping, networks: [String: Network], volumes: [String: Volume], configs: [String: FileResource],
+        secrets: [String: FileResource], _ ctx: ParseContext
+    ) {
+        let named: [(String, String, [(String, String)])] = [
+            ("networks", "network", networks.map { ($0.key, $0.value.name) }),
+            ("volumes", "volume", volumes.map { ($0.key, $0.value.name) }),
+            ("configs", "config", configs.map { ($0.key, $0.value.name) }),
+            ("secrets", "secret", secrets.map { ($0.key, $0.value.name) }),
+        ]
+        for (section, kind, entries) in named {
+            // A key that breaks compose's own rule is reported once, by the key check.
+            for (key, name) in entries.sorted(by: { $0.0 < $1.0 }) where Names.isKey(key) {
+                do { try ResourceName.check(name, kind: kind) } catch {
+                    let entry = root[section]?.mapping?.entry(key)
+                    if let written = entry?.value.mapping?.entry("name") {
+                        ctx.error(
+                            "invalid-name", error.message, at: written.value.location,
+                            KeyPath(keys: section, key, "name"), hint: error.hint)
+                    } else {
+                        let derived = name == key ? "" : " (the project name joined to the key '\(key)')"
+                        ctx.error(
+                            "invalid-name", error.message + derived, at: entry?.keyLocation,
+                            KeyPath(keys: section, key), hint: error.hint)
+                    }
+                }
+            }
+        }
     }
 
     /// The entries of a top-level section, in file order; a null section is empty.

@@ -4,13 +4,18 @@ public struct ObservedState: Hashable, Sendable {
     public var containers: [ObservedContainer]
     public var networks: [ObservedNetwork]
     public var volumes: [ObservedVolume]
+    /// The log file of the project's network daemon when the project needs one and none
+    /// runs (DNS and published ports are down); nil when all is well.
+    public var networkDaemonDown: String?
 
     public init(
-        containers: [ObservedContainer] = [], networks: [ObservedNetwork] = [], volumes: [ObservedVolume] = []
+        containers: [ObservedContainer] = [], networks: [ObservedNetwork] = [], volumes: [ObservedVolume] = [],
+        networkDaemonDown: String? = nil
     ) {
         self.containers = containers
         self.networks = networks
         self.volumes = volumes
+        self.networkDaemonDown = networkDaemonDown
     }
 
     /// Containers whose service is not in `desired`: removed from the files or disabled by a

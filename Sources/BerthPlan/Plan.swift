@@ -66,6 +66,9 @@ public struct Plan: Hashable, Sendable {
     /// ties broken by name so the same inputs always give the same plan.
     public var actions: [Action]
     public var drift: [DriftItem]
+    /// Drift outside any resource: the network daemon's log when it is not running (`up`
+    /// restarts it).
+    public var networkDaemonDown: String?
     /// Containers of services not in the configuration that the plan leaves in place (no
     /// `--remove-orphans`), so the CLI can say how to remove them.
     public var orphans: [String]
@@ -111,7 +114,7 @@ public struct Plan: Hashable, Sendable {
         return s
     }
 
-    public var hasChanges: Bool { actions.contains { $0.change != .noop } }
+    public var hasChanges: Bool { actions.contains { $0.change != .noop } || networkDaemonDown != nil }
 
     /// `--detailed-exitcode`, as terraform defines it: 0 nothing to do, 2 changes pending,
     /// 1 the plan cannot be applied.

@@ -5,7 +5,7 @@ extension PlanRenderer {
     /// action is listed, unchanged ones included, so a script sees the whole stack.
     public static func json(_ plan: Plan) -> String {
         let s = plan.summary
-        let root: [String: JSONValue] = [
+        var root: [String: JSONValue] = [
             "kind": .string(plan.kind.rawValue),
             "project": .string(plan.project),
             "actions": .array(plan.actions.map(json)),
@@ -21,6 +21,9 @@ extension PlanRenderer {
             ]),
             "changes": .bool(plan.hasChanges),
         ]
+        if let log = plan.networkDaemonDown {
+            root["networkDaemon"] = .object(["running": .bool(false), "log": .string(log)])
+        }
         return JSONValue.object(root).serialized
     }
 

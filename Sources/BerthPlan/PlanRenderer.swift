@@ -9,9 +9,12 @@ public enum PlanRenderer {
             for problem in plan.problems { out += paint("error", "31;1") + ": \(problem)\n" }
             out += "\n"
         }
-        if !plan.drift.isEmpty {
+        if !plan.drift.isEmpty || plan.networkDaemonDown != nil {
             out += paint("Changed outside berth:", "33;1") + "\n"
             for item in plan.drift { out += "  " + paint("!", "33") + " " + describe(item) + "\n" }
+            if let log = plan.networkDaemonDown {
+                out += "  " + paint("!", "33") + " " + networkDaemonDown(log: log) + "\n"
+            }
             out += "\n"
         }
         let changes = plan.actions.filter { $0.change != .noop }
@@ -102,6 +105,11 @@ public enum PlanRenderer {
         case .orphan: return "service is no longer in the configuration (orphan)"
         case .dataLoss: return "the volume's data will be lost"
         }
+    }
+
+    /// Shared with `berth ps`, which prints the same notice.
+    public static func networkDaemonDown(log: String) -> String {
+        "network daemon not running: DNS and published ports are down; `berth up` restarts it (log: \(log))"
     }
 
     static func describe(_ item: DriftItem) -> String {

@@ -60,11 +60,13 @@ struct UpPlanner {
 
         let orphans = observed.orphans(of: desired)
         if options.removeOrphans { planOrphanRemoval(orphans) }
-        return Plan(
+        var plan = Plan(
             kind: .up, project: desired.project, actions: actions, drift: drift,
             orphans: options.removeOrphans ? [] : orphans.map(\.name),
             problems: problems, targets: targets, startContainers: !options.noStart, networks: networkDefinitions,
             volumes: volumeDefinitions)
+        plan.networkDaemonDown = observed.networkDaemonDown
+        return plan
     }
 
     /// The services `up` acts on: all, or the named ones and (unless `noDeps`) everything

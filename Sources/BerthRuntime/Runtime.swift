@@ -138,7 +138,9 @@ public struct Runtime: Sendable {
 
     /// Reads state.json; a supervisor that died without recording an exit is reported as such.
     public func state(id: String) throws(RuntimeError) -> ContainerState {
-        try Runtime.validate(id: id)
+        // `create` refuses such an id, so nothing exists under it: a record naming one (left by
+        // an older berth) is removed by `down` instead of failing it forever.
+        do { try Runtime.validate(id: id) } catch { throw .notFound(id: id) }
         let paths = paths(id)
         guard let bytes = try? FileSystemCalls.readFile(paths.state),
             var state = try? JSONCoding.decode(ContainerState.self, from: bytes)
@@ -244,7 +246,7 @@ public struct Runtime: Sendable {
             // directory that nothing ever ran from; it must go, or the next create conflicts.
             guard case .notFound = error, access(paths(id).directory, F_OK) == 0 else { throw error }
             Cgroup(id: id).remove()
-            try system { () throws(SystemCallError) in try TreeRemover.remove(paths(id).directory) }
+            try system { () throws(SystemCallError) in try TreeRemover(root: root).remove(paths(id).directory) }
             return
         }
         if current.status == .running || current.status == .restarting {
@@ -255,11 +257,13 @@ public struct Runtime: Sendable {
         // socket is gone it only syncs state.json, which removal makes moot.
         if access(paths(id).socket, F_OK) == 0 { _ = try waitForSupervisor(id) }
         Cgroup(id: id).remove()
-        try system { () throws(SystemCallError) in try TreeRemover.remove(paths(id).directory) }
+        try system { () throws(SystemCallError) in try TreeRemover(root: root).remove(paths(id).directory) }
     }
 
-    /// Runs a command in the running container with this process's stdin/stdout/stderr and
-    /// returns its exit code. The work happens in a fresh helper process.
+    /// Runs a command in the running container attached to this process's stdin/stdout/stderr
+    /// and returns its exit code. The work happens in a fresh helper process, which relays
+    /// those streams through pipes (or a pty of the container's devpts with `-t`): the command
+    /// never receives a descriptor of the caller's.
     public func exec(id: String, _ spec: ExecSpec) throws(RuntimeError) -> Int32 {
         let current = try state(id: id)
         guard current.status == .running else {

@@ -8,7 +8,8 @@ import BerthSystem
 /// the executable stays a one-line main.
 public enum SupervisorCommand {
     public static func main(_ arguments: [String]) -> Int32 {
-        let usage = "usage: berth-supervisor run ROOT ID | exec ROOT ID EXEC-JSON\n"
+        let usage =
+            "usage: berth-supervisor run ROOT ID | exec ROOT ID EXEC-JSON | netd LOG BERTH ROOT PROJECT\n"
         guard arguments.count >= 4 else {
             _ = try? FileDescriptor.standardError.writeAll(Array(usage.utf8))
             return 2
@@ -30,6 +31,13 @@ public enum SupervisorCommand {
         case "exec" where arguments.count == 5:
             _ = try? FileSystemCalls.closeRange(from: 3)
             return ExecHelper.main(root: arguments[2], id: arguments[3], json: arguments[4])
+        case "netd" where arguments.count == 6:
+            _ = try? FileSystemCalls.closeRange(from: 3)
+            let (log, berth, root, project) = (arguments[2], arguments[3], arguments[4], arguments[5])
+            return DaemonSupervisor(
+                program: berth, arguments: ["__netd", "--root", root, "--project", project], logPath: log,
+                project: project
+            ).run()
         default:
             _ = try? FileDescriptor.standardError.writeAll(Array(usage.utf8))
             return 2

@@ -21,7 +21,11 @@ public struct StateStore: Sendable {
     /// The project's state, or nil if berth never created anything for it.
     public func load(project: String) throws -> ProjectState? {
         let path = "\(directory(for: project))/state.json"
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            // Present but unreadable is damage, not "nothing was created".
+            if access(path, F_OK) == 0 { throw StateError.corrupt(path: path, reason: "the file cannot be read") }
+            return nil
+        }
         do {
             return try JSONDecoder().decode(ProjectState.self, from: data)
         } catch {
@@ -41,6 +45,13 @@ public struct StateStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(path, Array(try encoder.encode(state)))
+    }
+
+    /// Every project's state, sorted by name. Fails on the first record that cannot be read or
+    /// decoded: a command that deletes what no container uses must not mistake a damaged
+    /// record for "no containers".
+    public func loadAll() throws -> [ProjectState] {
+        try projects().compactMap { project in try load(project: project) }
     }
 
     /// Projects that have a state record, sorted.

@@ -36,4 +36,36 @@ public enum AtomicFile {
     ) throws(SystemCallError) {
         try write(path, Array(text.utf8), durable: durable, mode: mode)
     }
+
+    /// Removes what interrupted writes left in `directory`: this writer's `NAME.tmp-PID-N` and
+    /// Foundation's `.dat.nosyncHEXPID.XXXXXX` (earlier berth versions wrote with
+    /// `Data.write(options: .atomic)`), when the writing process is gone. A SIGKILL between
+    /// create and rename runs no cleanup, so a process that owns the directory calls this when
+    /// it starts; a live writer's file is left alone. Returns the names removed.
+    @discardableResult
+    public static func removeStaleTemporaries(in directory: String) -> [String] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var removed: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let pid = writer(ofTemporary: name), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if unlink("\(directory)/\(name)") == 0 { removed.append(name) }
+        }
+        return removed
+    }
+
+    /// The pid in a temporary file's name, or nil when the name is not one.
+    static func writer(ofTemporary name: String) -> pid_t? {
+        if name.hasPrefix(".dat.nosync"), let dot = name.lastIndex(of: ".") {
+            let hex = name[name.index(name.startIndex, offsetBy: 11)..<dot]
+            return pid_t(hex, radix: 16).flatMap { $0 > 0 ? $0 : nil }
+        }
+        guard let dot = name.lastIndex(of: "."), name[name.index(after: dot)...].hasPrefix("tmp-") else { return nil }
+        let parts = name[name.index(dot, offsetBy: 5)...].split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, UInt32(parts[1]) != nil, let pid = pid_t(parts[0]), pid > 0 else { return nil }
+        return pid
+    }
 }

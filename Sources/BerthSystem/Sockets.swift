@@ -18,7 +18,26 @@ public enum Sockets {
         return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
     }
 
+    /// A socket path longer than sun_path (108 bytes, a deep berth root with a long container
+    /// name) is reached through a descriptor of its directory: `/proc/self/fd/N/NAME` is always
+    /// short, and the kernel resolves it to the same inode, so no name has to be limited by
+    /// the depth of the root.
     private static func withAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T)
+        throws(SystemCallError) -> T
+    {
+        let limit = MemoryLayout.size(ofValue: sockaddr_un().sun_path)
+        guard path.utf8.count >= limit, let slash = path.lastIndex(of: "/") else {
+            return try withShortAddress(path, body)
+        }
+        let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        let fd = try retryingOnInterrupt("open", "\"\(directory)\", O_RDONLY|O_DIRECTORY") {
+            open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        defer { close(fd) }
+        return try withShortAddress("/proc/self/fd/\(fd)/\(path[path.index(after: slash)...])", body)
+    }
+
+    private static func withShortAddress<T>(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T)
         throws(SystemCallError) -> T
     {
         var address = sockaddr_un()

@@ -180,7 +180,7 @@ extension ImageStoreTests {
         try SampleRootfs.make(at: scratch.file("rootfs"))
         let store = ImageStore(root: scratch.file("root"))
         let image = try store.importRootfs(from: scratch.file("rootfs"), as: [try ImageReference(parsing: "gone")])
-        try DirectoryTree.remove(path: try #require(image.layerDirectories.first))
+        try TreeRemover(root: scratch.path).remove(try #require(image.layerDirectories.first))
         #expect {
             try store.image(for: try ImageReference(parsing: "gone"))
         } throws: { error in

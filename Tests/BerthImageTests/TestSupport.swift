@@ -21,7 +21,7 @@ struct TemporaryDirectory {
         path = String(cString: result)
     }
 
-    func remove() { try? DirectoryTree.remove(path: path) }
+    func remove() { try? TreeRemover(root: "/tmp").remove(path) }
 
     func file(_ name: String) -> String { "\(path)/\(name)" }
 }

@@ -2,6 +2,12 @@ import ArgumentParser
 import BerthRuntime
 import Foundation
 
+import struct BerthModel.ByteCount
+import struct BerthModel.CPUCount
+import enum BerthModel.ExecLimits
+import enum BerthModel.ResourceLimits
+import struct BerthModel.ValueError
+
 struct ContainerRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run a command in a new container on a root filesystem directory.")
@@ -26,9 +32,9 @@ struct ContainerRun: ParsableCommand {
     @Option(help: "Add a capability (or ALL).") var capAdd: [String] = []
     @Option(help: "Drop a capability (or ALL).") var capDrop: [String] = []
     @Option(help: "seccomp=unconfined, seccomp=FILE or no-new-privileges.") var securityOpt: [String] = []
-    @Option(help: "Memory limit in bytes (suffixes k, m, g).") var memory: String?
+    @Option(help: "Memory limit in bytes (suffixes k, m, g); 0 for none, else at least 6m.") var memory: String?
     @Option(help: "Process limit.") var pidsLimit: Int64?
-    @Option(help: "CPUs, e.g. 1.5.") var cpus: Double?
+    @Option(help: "CPUs, e.g. 1.5; 0 for no limit.") var cpus: String?
     @Option(help: "no, always, on-failure[:N], unless-stopped.") var restart = "no"
     @Option(help: "namespaced sysctl KEY=VALUE.") var sysctl: [String] = []
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments.") var command: [String] = []
@@ -61,9 +67,18 @@ struct ContainerRun: ParsableCommand {
                     "unsupported --security-opt \(option); use seccomp=unconfined|FILE or no-new-privileges")
             }
         }
-        if let memory { spec.resources.memoryBytes = try Self.bytes(memory) }
+        try Self.checkExecSizes(command + spec.process.environment)
+        if let memory {
+            spec.resources.memoryBytes = try Self.limit("--memory", memory) { t throws(ValueError) in
+                try ResourceLimits.memory(BerthModel.ByteCount(parsing: t))?.bytes
+            }
+        }
         spec.resources.pidsLimit = pidsLimit
-        if let cpus { spec.resources.cpuMillis = Int64(cpus * 1000) }
+        if let cpus {
+            spec.resources.cpuMillis = try Self.limit("--cpus", cpus) { t throws(ValueError) in
+                try ResourceLimits.cpus(CPUCount(parsing: t)).map { $0.nanoCPUs / 1_000_000 }
+            }
+        }
         spec.restartPolicy = try Self.restartPolicy(restart)
         for entry in sysctl {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
@@ -89,14 +104,25 @@ struct ContainerRun: ParsableCommand {
         throw ExitCode(state.exitCode ?? 0)
     }
 
-    static func bytes(_ text: String) throws -> Int64 {
-        let lower = text.lowercased()
-        let units: [(String, Int64)] = [("g", 1 << 30), ("m", 1 << 20), ("k", 1 << 10), ("b", 1)]
-        for (suffix, scale) in units where lower.hasSuffix(suffix) {
-            if let value = Int64(lower.dropLast()) { return value * scale }
+    /// A limit flag checked as a stack's limit is; nil for 0 (no limit, as docker).
+    static func limit<T>(_ flag: String, _ text: String, _ parse: (String) throws(ValueError) -> T?) throws -> T? {
+        do {
+            return try parse(text)
+        } catch {
+            throw ValidationError("\(flag) \(text): \(error.message)" + (error.hint.map { "; \($0)" } ?? ""))
         }
-        guard let value = Int64(lower) else { throw ValidationError("invalid size \(text); use e.g. 512m") }
-        return value
+    }
+
+    /// The command and environment against the kernel's execve limits, before anything is made.
+    static func checkExecSizes(_ strings: [String]) throws {
+        for (i, string) in strings.enumerated() {
+            if let failure = ExecLimits.problem(string, what: "argument or environment entry \(i)") {
+                throw ValidationError("\(failure.message); \(failure.hint ?? "")")
+            }
+        }
+        if let failure = ExecLimits.totalProblem(strings) {
+            throw ValidationError("\(failure.message); \(failure.hint ?? "")")
+        }
     }
 
     static func restartPolicy(_ text: String) throws -> RestartPolicy {

@@ -14,6 +14,7 @@ struct NetworkDaemonCommand: ParsableCommand {
     @Option var root: String
     @Option var project: String
 
+    /// Started by `berth-supervisor netd`, which restarts it when it dies.
     func run() throws {
         Glibc.exit(NetworkDaemon(root: root, project: project).run())
     }

@@ -32,6 +32,6 @@ struct PlanCommand: AsyncParsableCommand {
             Terminal.writeOutput(PlanRenderer.human(plan, colors: colors))
         }
         if !plan.problems.isEmpty { throw ExitCode(1) }
-        if detailedExitcode && plan.summary.changes > 0 { throw ExitCode(2) }
+        if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import BerthDriver
+import BerthPlan
 import BerthRuntime
 import BerthState
 import Foundation
@@ -35,6 +37,14 @@ struct PsCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try StackContext(projectOptions: projectOptions, rootOptions: rootOptions)
         let state = try context.store.load(project: context.project) ?? ProjectState(name: context.project)
+        let daemon = NetworkDaemonControl(root: context.root, project: context.project)
+        if daemon.isDown(
+            pid: state.networkDaemonPid, containers: state.containers.count, networks: state.networks.count)
+        {
+            // On stderr, so the listing stays parseable.
+            let log = DriverPaths(root: context.root).daemonLog(project: context.project)
+            Terminal.writeError("warning: \(PlanRenderer.networkDaemonDown(log: log))\n")
+        }
         var rows: [Row] = []
         for record in state.containers.sorted(by: { $0.name < $1.name })
         where only.isEmpty || only.contains(record.service) {

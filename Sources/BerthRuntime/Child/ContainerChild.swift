@@ -26,9 +26,27 @@ struct ContainerChild {
         do {
             try setUp()
         } catch {
-            try? sync.writeAll(Array(error.description.utf8))
+            try? sync.writeAll(Self.report(error.description))
         }
         _exit(127)
+    }
+
+    /// The longest failure report the parent reads: one SOCK_SEQPACKET message.
+    static let maxReport = 4096
+
+    /// `text` cut to one message the parent can read, keeping its start (the call) and its end
+    /// (the errno). A longer one (an execve error quoting huge arguments) fails with EMSGSIZE,
+    /// and the parent would read the bare close as a successful exec.
+    static func report(_ text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        guard bytes.count > maxReport else { return bytes }
+        let marker = Array(" … ".utf8)
+        let half = (maxReport - marker.count) / 2
+        var end = half
+        while end > 0 && bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        var start = bytes.count - half
+        while start < bytes.count && bytes[start] & 0xC0 == 0x80 { start += 1 }
+        return Array(bytes[..<end]) + marker + Array(bytes[start...])
     }
 
     private func setUp() throws(RuntimeError) {

@@ -63,8 +63,11 @@ struct ProcessFinalizer {
         guard let caps = cap_init() else { throw .system(SystemCallError("cap_init")) }
         defer { cap_free(UnsafeMutableRawPointer(caps)) }
         let values = capabilities.numbers.map { cap_value_t($0) }
+        // The inheritable set stays empty (CVE-2022-24769, as runc and docker since 20.10.14):
+        // with it full, a file-capability binary would hand a non-root user the container's
+        // capabilities, which the user never had. Ambient is cleared below for the same reason.
         if !values.isEmpty {
-            for flag in [CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE] {
+            for flag in [CAP_EFFECTIVE, CAP_PERMITTED] {
                 cap_set_flag(caps, flag, Int32(values.count), values, CAP_SET)
             }
         }

@@ -12,10 +12,23 @@ struct RootfsBuilder {
     /// The pty slave to show as /dev/console (tty: true).
     let console: String?
 
+    /// Docker's masked paths (moby oci/defaults.go): /proc/interrupts and each CPU's
+    /// thermal_throttle show host-wide interrupt counts, a side channel across containers.
     static let maskedPaths = [
-        "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-        "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+        "/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+        "/sys/devices/virtual/powercap",
     ]
+
+    /// `/sys/devices/system/cpu/cpuN/thermal_throttle` for every CPU this container's /sys shows.
+    static func thermalThrottlePaths() -> [String] {
+        let base = "/sys/devices/system/cpu"
+        guard let directory = try? FileDescriptor.open(base, O_RDONLY | O_DIRECTORY) else { return [] }
+        defer { directory.close() }
+        let names = (try? directory.directoryEntryNames()) ?? []
+        return names.filter { $0.hasPrefix("cpu") && $0.count > 3 && $0.dropFirst(3).allSatisfy(\.isNumber) }
+            .sorted().map { "\(base)/\($0)/thermal_throttle" }
+    }
     static let readOnlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
 
     /// (name, major, minor) of the device nodes every container gets.
@@ -35,6 +48,7 @@ struct RootfsBuilder {
             try FileDescriptor.open(paths.rootfs, Kernel.oPath | O_DIRECTORY)
         }
         defer { root.close() }
+        try RootfsBuilder.checkKernelDirectories(root)
         let hardened = Kernel.msNosuid | Kernel.msNodev | Kernel.msNoexec
         try mount(root, "/proc", source: "proc", type: "proc", flags: hardened)
         if spec.security.privileged {
@@ -48,7 +62,8 @@ struct RootfsBuilder {
             ("hostname", spec.etcFiles.hostname), ("hosts", spec.etcFiles.hosts),
             ("resolv.conf", spec.etcFiles.resolvConf),
         ] where content != nil {
-            try mount(root, "/etc/\(name)", source: "\(paths.etc)/\(name)", type: nil, flags: Kernel.msBind, file: true)
+            try mount(
+                root, "/etc/\(name)", source: "\(paths.etc)/\(name)", type: nil, flags: Kernel.msBind, kind: .file)
         }
         for entry in spec.mounts {
             switch entry.kind {
@@ -57,13 +72,19 @@ struct RootfsBuilder {
                 guard stat(source, &info) == 0 else {
                     throw .setupFailed("bind mount source \"\(source)\" for \(entry.target): \(Errno.current)")
                 }
-                let isFile = (info.st_mode & S_IFMT) != S_IFDIR
+                let kind: MountTarget.Kind =
+                    switch info.st_mode & S_IFMT {
+                    case S_IFDIR: .directory
+                    case S_IFCHR, S_IFBLK: .device
+                    default: .file
+                    }
                 try mount(
-                    root, entry.target, source: source, type: nil, flags: Kernel.msBind | Kernel.msRec, file: isFile)
+                    root, entry.target, source: source, type: nil, flags: Kernel.msBind | Kernel.msRec, kind: kind)
                 if entry.readOnly {
                     try mount(
                         root, entry.target, source: "none", type: nil,
-                        flags: Kernel.msBind | Kernel.msRemount | Kernel.msRdonly, file: isFile)
+                        flags: Kernel.msBind | Kernel.msRemount | Kernel.msRdonly,
+                        kind: kind == .directory ? .directory : .remount)
                 }
             case .tmpfs(let size, let mode):
                 var options = ["mode=\(String(mode ?? 0o1777, radix: 8))"]
@@ -94,7 +115,7 @@ struct RootfsBuilder {
             }
         }
         if !spec.security.privileged {
-            for path in RootfsBuilder.maskedPaths {
+            for path in RootfsBuilder.maskedPaths + RootfsBuilder.thermalThrottlePaths() {
                 var info = stat()
                 guard stat(path, &info) == 0 else { continue }
                 try system { () throws(SystemCallError) in
@@ -159,16 +180,16 @@ struct RootfsBuilder {
         }
     }
 
-    /// Mounts onto `target` resolved inside the rootfs with RESOLVE_IN_ROOT, creating missing
-    /// directories (or the final file) on the way; the mount goes through /proc/self/fd so a
-    /// symlink swapped in later cannot redirect it.
+    /// Mounts onto `target` resolved inside the rootfs (see MountTarget: nothing is created or
+    /// opened through an image's symlink, special files are refused); the mount goes through
+    /// /proc/self/fd so a symlink swapped in later cannot redirect it.
     private func mount(
         _ root: FileDescriptor, _ target: String, source: String, type: String?, flags: UInt, data: String? = nil,
-        file: Bool = false
+        kind: MountTarget.Kind = .directory
     ) throws(RuntimeError) {
+        let fd = try MountTarget.open(root, target, kind: kind)
+        defer { fd.close() }
         do {
-            let fd = try RootfsBuilder.prepareTarget(root, target, file: file)
-            defer { fd.close() }
             try Mount.mount(
                 source: source, target: "/proc/self/fd/\(fd.rawValue)", type: type, flags: flags, data: data)
         } catch {
@@ -176,28 +197,19 @@ struct RootfsBuilder {
         }
     }
 
-    static func prepareTarget(_ root: FileDescriptor, _ target: String, file: Bool) throws(SystemCallError)
-        -> FileDescriptor
-    {
-        let components = target.split(separator: "/").map(String.init)
-        var current = "/"
-        for (index, component) in components.enumerated() {
-            let parent = try FileSystemCalls.openInRoot(root, current, flags: Kernel.oPath | O_DIRECTORY)
-            defer { parent.close() }
-            let next = current == "/" ? "/\(component)" : "\(current)/\(component)"
-            let isLast = index == components.count - 1
-            if (try? FileSystemCalls.openInRoot(root, next, flags: Kernel.oPath))?.close() == nil {
-                let dirfd = try FileSystemCalls.openInRoot(root, current, flags: O_RDONLY | O_DIRECTORY)
-                defer { dirfd.close() }
-                if isLast && file {
-                    let created = try dirfd.openAt(component, O_WRONLY | O_CREAT, mode: 0o644)
-                    created.close()
-                } else if mkdirat(dirfd.rawValue, component, 0o755) != 0 && errno != EEXIST {
-                    throw SystemCallError("mkdirat", "\"\(next)\" in rootfs")
-                }
-            }
-            current = next
+    /// runc refuses a rootfs whose /proc, /sys or /dev is not a plain directory: mounting
+    /// procfs or sysfs "through" a link (say /sys -> /proc) would put them where the masking
+    /// and read-only steps do not look, and /dev is filled through its host path below.
+    static func checkKernelDirectories(_ root: FileDescriptor) throws(RuntimeError) {
+        for name in ["proc", "sys", "dev"] {
+            let status = try system { () throws(SystemCallError) in try root.statusAt(name) }
+            guard let status, !status.isDirectory else { continue }
+            let what =
+                status.isSymbolicLink
+                ? "a symbolic link (to \"\((try? root.readLinkAt(name)) ?? "?")\")" : "not a directory"
+            throw .setupFailed(
+                "the image's /\(name) is \(what); /proc, /sys and /dev must be plain directories in the image"
+                    + " (runc refuses the same), so berth does not mount over what it points to")
         }
-        return try FileSystemCalls.openInRoot(root, current, flags: Kernel.oPath)
     }
 }

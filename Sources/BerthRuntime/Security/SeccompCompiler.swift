@@ -31,6 +31,7 @@ enum SeccompCompiler {
             key =
                 try JSONCoding.encodeString(profile)
                 + "|caps=\(capabilities.bits)|arch=\(archName)+\(subArchitectures)|\(kernelRelease())"
+                + "|compiler=\(compilerVersion)"
         } catch {
             throw .seccomp("cannot serialise profile: \(error)")
         }
@@ -45,6 +46,10 @@ enum SeccompCompiler {
         }
         return (bytes, path)
     }
+
+    /// Part of the cache key: bump it whenever the same profile compiles to different code
+    /// (2: SeccompPrelude, ENOSYS for calls newer than the profile and socketcall denials).
+    static let compilerVersion = 2
 
     static func fnv1a(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -99,7 +104,12 @@ enum SeccompCompiler {
                 throw .seccomp("cannot add architecture 0x\(String(arch, radix: 16)): \(Errno(rawValue: -result))")
             }
         }
+        var socketcallDenials: [SeccompPrelude.SocketcallDenial] = []
         for rule in profile.syscalls ?? [] where applies(rule, capabilities: capabilities) {
+            if let denial = SeccompPrelude.socketcallDenial(rule) {
+                socketcallDenials.append(denial)
+                continue
+            }
             let action = try SeccompProfile.action(rule.action, errno: rule.errnoRet, source: source)
             if action == defaultAction { continue }
             let comparisons = (rule.args ?? []).map { arg in
@@ -124,8 +134,18 @@ enum SeccompCompiler {
         defer { memfd.close() }
         let exported = seccomp_export_bpf(context, memfd.rawValue)
         if exported < 0 { throw .seccomp("seccomp_export_bpf failed: \(Errno(rawValue: -exported))") }
-        return try system { () throws(SystemCallError) in
+        let filter = try system { () throws(SystemCallError) in
             try FileSystemCalls.readFile("/proc/self/fd/\(memfd.rawValue)")
         }
+        // A profile that denies by default gets runc's ENOSYS for calls newer than it knows;
+        // one that allows by default (a deny list) has nothing to add.
+        let deniesByDefault = defaultAction != allowAction && defaultAction != logAction
+        let names = (profile.syscalls ?? []).filter { applies($0, capabilities: capabilities) }
+            .flatMap { ($0.names ?? []) + ($0.name.map { [$0] } ?? []) }
+        return SeccompPrelude.bytes(enosysBeyond: deniesByDefault ? names : nil, socketcallDenials: socketcallDenials)
+            + filter
     }
+
+    static let allowAction: UInt32 = 0x7fff_0000
+    static let logAction: UInt32 = 0x7ffc_0000
 }

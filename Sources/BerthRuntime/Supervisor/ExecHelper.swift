@@ -12,7 +12,8 @@ public struct ExecSpec: Codable, Sendable, Equatable {
     public var environment: [String] = []
     public var user: String?
     public var workingDirectory: String?
-    /// `-i`: the command reads the caller's stdin; otherwise its stdin is /dev/null.
+    /// `-i`: the command reads the caller's stdin (relayed through a pipe, or the pty with
+    /// `-t`); otherwise its stdin is /dev/null.
     public var interactive = true
     /// `-t`: the command gets a pseudo-terminal of the container's devpts as its controlling
     /// terminal, relayed to the caller's stdin/stdout.
@@ -78,12 +79,12 @@ enum ExecHelper {
         // Opened after joining the mount namespace, so the pair belongs to the container's own
         // devpts and `tty` inside prints a /dev/pts path that exists there.
         let pty = try exec.terminal ? system { () throws(SystemCallError) in try Terminal.openPair() } : nil
-        let null =
-            try exec.interactive
-            ? nil
-            : system { () throws(SystemCallError) in
-                try FileDescriptor.open("/dev/null", O_RDWR | O_CLOEXEC)
-            }
+        // Without a pty the command gets pipes to this helper, never the caller's own
+        // descriptors: a terminal among them would let it push keystrokes into the caller's
+        // shell (TIOCSTI) and outlive the exec through a background process.
+        let pipes =
+            try exec.terminal
+            ? nil : system { () throws(SystemCallError) in try PipeRelay.make(interactive: exec.interactive) }
         let passwd = (try? FileSystemCalls.readFile("/etc/passwd")).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let group = (try? FileSystemCalls.readFile("/etc/group")).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let user = try ResolvedUser.resolve(exec.user ?? spec.process.user, passwd: passwd, group: group)
@@ -116,8 +117,14 @@ enum ExecHelper {
                             throw SystemCallError("dup2", "\(slave.rawValue), \(target)")
                         }
                         if slave.rawValue > 2 { slave.close() }
-                    } else if let null, dup2(null.rawValue, 0) < 0 {
-                        throw SystemCallError("dup2", "\(null.rawValue), 0")
+                    } else if let (_, ends) = pipes {
+                        // Its own session, without a controlling terminal: opening /dev/tty
+                        // must not reach the caller's terminal either.
+                        try retryingOnInterrupt("setsid", "") { setsid() }
+                        for (target, end) in [ends.input, ends.output, ends.errors].enumerated()
+                        where dup2(end.rawValue, Int32(target)) < 0 {
+                            throw SystemCallError("dup2", "\(end.rawValue), \(target)")
+                        }
                     }
                 }
                 try finalizer.finishAndExecute()
@@ -128,20 +135,14 @@ enum ExecHelper {
                 _exit(126)
             }
         }
-        null?.close()
         if let pty {
             return TerminalRelay(master: pty.master, child: child, interactive: exec.interactive).run(signals: set)
         }
-        for _ in 0..<Int.max {
-            var info = siginfo_t()
-            let signal = sigwaitinfo(&set, &info)
-            if signal == SIGCHLD {
-                if let (_, status) = try? ProcessControl.wait(child, options: WNOHANG) { return status.code }
-            } else if signal > 0 {
-                kill(child, signal)
-            }
-        }
-        return 126
+        guard let (relay, ends) = pipes else { return 126 }
+        [ends.input, ends.output, ends.errors].forEach { $0.close() }
+        // A caller that stops reading must not kill the relay; the write fails with EPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        return relay.run(child: child, signals: set)
     }
 
     static func readLink(_ path: String) -> String? {

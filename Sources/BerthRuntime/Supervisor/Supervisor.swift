@@ -177,7 +177,7 @@ final class Supervisor {
         childEnd.close()
         defer { parentEnd.close() }
         func childReport() -> String? {
-            var buffer = [UInt8](repeating: 0, count: 4096)
+            var buffer = [UInt8](repeating: 0, count: ContainerChild.maxReport)
             let n =
                 (try? buffer.withUnsafeMutableBytes { raw in
                     Result { () throws(SystemCallError) in try parentEnd.read(into: raw) }

@@ -54,62 +54,23 @@ struct TerminalRelay {
                     flush(&pending)
                 }
             }
-            exitCode = handleSignals(signalFD)
+            exitCode = RelaySignals.handle(signalFD, child: child, onWindowChange: resize)
         }
         // The command is gone; what it wrote before exiting is still in the master.
         if masterOpen { _ = copyOutput(&buffer) }
         return exitCode ?? 126
     }
 
-    /// Copies what the master has to stdout; false once the slave side is closed.
+    /// Copies what the master has to stdout; false once the slave side is closed. Output the
+    /// caller cannot take is dropped, as before: the pty inside keeps its own flow control.
     private func copyOutput(_ buffer: inout [UInt8]) -> Bool {
-        for _ in 0..<64 {
-            let n = buffer.withUnsafeMutableBytes { raw in read(master.rawValue, raw.baseAddress, raw.count) }
-            if n > 0 {
-                do { try FileDescriptor.standardOutput.writeAll(buffer[..<n]) } catch { return true }
-                continue
-            }
-            return n < 0 && (errno == EAGAIN || errno == EINTR)
-        }
-        return true
+        RelayIO.copy(from: master, to: .standardOutput, buffer: &buffer) != .closed
     }
 
-    /// Writes what the non-blocking master takes now; the rest waits for POLLOUT.
-    private func flush(_ pending: inout [UInt8]) {
-        while !pending.isEmpty {
-            let n = pending.withUnsafeBytes { raw in write(master.rawValue, raw.baseAddress, raw.count) }
-            if n > 0 {
-                pending.removeFirst(n)
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                if n < 0 && errno != EAGAIN { pending.removeAll() }
-                return
-            }
-        }
-    }
+    private func flush(_ pending: inout [UInt8]) { RelayIO.flush(&pending, to: master) }
 
     private func resize() {
         let source: FileDescriptor = isatty(0) == 1 ? .standardInput : .standardOutput
         if let size = TerminalMode.windowSize(source) { try? TerminalMode.setWindowSize(master, size) }
-    }
-
-    /// Handles pending signals; returns the exit code once the command has exited.
-    private func handleSignals(_ signalFD: FileDescriptor) -> Int32? {
-        var info = [UInt8](repeating: 0, count: 128)
-        for _ in 0..<64 {
-            let n = info.withUnsafeMutableBytes { raw in read(signalFD.rawValue, raw.baseAddress, raw.count) }
-            guard n == 128 else { break }
-            // struct signalfd_siginfo starts with the signal number (uint32).
-            let signal = Int32(info[0]) | Int32(info[1]) << 8 | Int32(info[2]) << 16 | Int32(info[3]) << 24
-            switch signal {
-            case SIGCHLD: break
-            case SIGWINCH: resize()
-            default: kill(child, signal)
-            }
-        }
-        // Also the fallback when no signalfd could be made: the poll timeout brings us here.
-        if let (_, status) = try? ProcessControl.wait(child, options: WNOHANG) { return status.code }
-        return nil
     }
 }

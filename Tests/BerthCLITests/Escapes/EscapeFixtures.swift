@@ -12,11 +12,14 @@ enum StaticProbe {
     /// Compiles `source` into a statically linked executable (so it runs in any rootfs) and
     /// returns its path inside `directory`. Needs `cc` and libc's static archive (`gcc`,
     /// `libc6-dev`, installed by scripts/install-deps).
-    static func build(_ name: String, source: String, in directory: TemporaryDirectory) throws -> String {
+    /// `flags` go before the source (e.g. `-m32 -nostdlib` for a libc-free 32-bit probe).
+    static func build(_ name: String, source: String, in directory: TemporaryDirectory, flags: [String] = [])
+        throws -> String
+    {
         let sourceFile = try directory.write("probes/\(name).c", source)
         let output = directory.url.appendingPathComponent("probes/\(name)").path
         let result = try BerthBinary.run(
-            executable: "/usr/bin/cc", ["-static", "-O1", "-o", output, sourceFile.path], environment: [:],
+            executable: "/usr/bin/cc", ["-static", "-O1"] + flags + ["-o", output, sourceFile.path], environment: [:],
             timeout: .seconds(60))
         try #require(result.status == 0, "compiling probe \(name) failed: \(result.stderr)")
         return output
