@@ -66,9 +66,11 @@ public struct Runtime: Sendable {
     @discardableResult
     public func start(id: String) throws(RuntimeError) -> ContainerState {
         let current = try settledState(id: id)
-        if current.status == .running || current.status == .restarting {
-            throw .conflict("container \(id) is already \(current.status.rawValue)")
-        }
+        // Starting a running container is a no-op, as `docker start` is: a CLI killed
+        // mid-start leaves a supervisor that finishes the start on its own, and the next
+        // command, which observed the container before that start settled, must converge
+        // rather than fail on it.
+        if current.status == .running || current.status == .restarting { return current }
         let paths = paths(id)
         var fds: [Int32] = [0, 0]
         guard pipe2Cloexec(&fds) else { throw .system(SystemCallError("pipe2", "ready")) }
