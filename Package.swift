@@ -16,6 +16,11 @@
 // - libcurl for registry pulls, loaded with dlopen by the CBerthCurl shim on the first request
 //   (headers from Debian's libcurl4-openssl-dev): linked in (directly or through
 //   FoundationNetworking) its ~30 shared objects cost every command ~10 ms at start.
+// - libnftables (Debian's libnftables-dev, through the CNftables system library), the library
+//   behind `nft` and firewalld: berth hands it nft-syntax command buffers, each applied as one
+//   kernel transaction, and reads listings back as JSON. Speaking nf_tables netlink directly
+//   (libnftnl-style expression encoding for every match, set and verdict) would be a large
+//   second implementation of what libnftables already does; shelling out to nft is not allowed.
 // Nothing NIO-based: the embedded servers use plain sockets, so a clean build stays around a
 // minute on 2 cores.
 import PackageDescription
@@ -39,6 +44,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CYAML", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CNftables", providers: [.apt(["libnftables-dev"])]),
 
         // Pipeline stages, dependencies pointing one way.
         .target(name: "BerthDiagnostics"),
@@ -63,13 +69,15 @@ let package = Package(
         ),
         .target(name: "BerthNetwork", dependencies: ["BerthSystem"]),
         .target(name: "BerthState", dependencies: ["BerthSystem", "BerthEncoding"]),
+        // berth's own nf_tables rules (forwarding beside the host's firewall, egress NAT).
+        .target(name: "BerthFirewall", dependencies: ["BerthEncoding", "BerthSystem", "CNftables"]),
         // Binds the pure stages to the Linux side: compose service → container spec, the real
         // RuntimeDriver, and the per-project DNS / port-proxy daemon.
         .target(
             name: "BerthDriver",
             dependencies: [
                 "BerthModel", "BerthPlan", "BerthEngine", "BerthImage", "BerthRuntime", "BerthNetwork", "BerthState",
-                "BerthSystem",
+                "BerthSystem", "BerthFirewall",
             ]
         ),
 
@@ -125,12 +133,13 @@ let package = Package(
         .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
         .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork"]),
         .testTarget(name: "BerthStateTests", dependencies: ["BerthState"]),
+        .testTarget(name: "BerthFirewallTests", dependencies: ["BerthFirewall", "BerthSystem"]),
         .testTarget(
             name: "BerthDriverTests",
             dependencies: ["BerthDriver", "BerthModel", "BerthStackFile", "BerthImage", "BerthRuntime"]),
         .testTarget(
             name: "BerthCLITests",
-            dependencies: ["BerthCLI", "BerthEngine", "BerthPlan", "BerthNetwork", "BerthSystem"]),
+            dependencies: ["BerthCLI", "BerthEngine", "BerthPlan", "BerthNetwork", "BerthSystem", "BerthFirewall"]),
         // Not shipped: throughput/latency numbers for the port proxy and the DNS server.
         .executableTarget(name: "berth-network-bench", dependencies: ["BerthNetwork"], path: "bench/NetworkBench"),
     ]

@@ -16,6 +16,9 @@ struct ContainerProvisioner: Sendable {
         var bridge: BridgeNetwork
         var hostInterface: String
         var address: IPv4Address
+        /// The container's default route goes via this network's gateway (the first routed,
+        /// non-internal network, as docker does).
+        var defaultRoute: Bool
     }
 
     /// Everything `provision` needs, computed on the actor from the record and the spec.
@@ -50,7 +53,7 @@ struct ContainerProvisioner: Sendable {
                 for (index, wire) in request.wiring.enumerated() {
                     try wire.bridge.attach(
                         namespace, hostInterface: wire.hostInterface, containerInterface: "eth\(index)",
-                        address: wire.address, using: netlink)
+                        address: wire.address, defaultRoute: wire.defaultRoute, using: netlink)
                 }
             }
         }

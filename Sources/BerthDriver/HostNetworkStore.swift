@@ -1,3 +1,4 @@
+import BerthFirewall
 import BerthModel
 import BerthNetwork
 import BerthState
@@ -16,8 +17,7 @@ public struct HostNetworkRecord: Codable, Sendable, Equatable {
     public var bridge: String
     public var subnet: String
     public var gateway: String
-    /// Recorded for `inspect`. Every berth network is internal in effect: berth never routes
-    /// or NATs container traffic out (docs/networking.md), with or without the flag.
+    /// Internal networks get no forwarding, no masquerade and no default route in containers.
     public var isInternal: Bool
     public var createdAt: String
     public var phase: Phase
@@ -63,6 +63,26 @@ public struct HostNetworkStore: Sendable {
         return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { file in
             try? load(String(file.dropLast(".json".count)))
         }
+    }
+
+    /// Networks the stacks made (`<project>_<key>`), in the shape of a host network record,
+    /// for `network ls` and `network inspect`; a stack network has no creation time on record.
+    public func stackNetworks() -> [HostNetworkRecord] {
+        store.projects().sorted().flatMap { project in
+            ((try? store.load(project: project))?.networks ?? []).map { network in
+                HostNetworkRecord(
+                    name: network.name, bridge: network.bridge, subnet: network.subnet, gateway: network.gateway,
+                    isInternal: network.definition.contains { $0.path == "internal" && $0.value == "true" },
+                    createdAt: "", phase: network.phase)
+            }
+            .sorted { $0.name < $1.name }
+        }
+    }
+
+    /// berth's firewall rules for the network, as nft lists them (empty when it has none or
+    /// nf_tables cannot be read).
+    public func firewallRules(of name: String) -> [String] {
+        (try? Firewall(root: paths.root).describe(network: name)) ?? []
     }
 
     /// Containers of any project attached to the network.
@@ -145,10 +165,15 @@ public struct HostNetworkStore: Sendable {
         try save(record)
         do {
             try BridgeNetwork(bridgeName: bridgeName, subnet: addressing.subnet, gateway: addressing.gateway)
-                .create(using: netlink)
+                .create(using: netlink, routed: !isInternal)
+            try NetworkFirewall.install(
+                root: paths.root, name: name, bridge: bridgeName, subnet: addressing.subnet.description,
+                isInternal: isInternal)
         } catch {
+            try? Firewall(root: paths.root).remove(network: name)
             try? netlink.deleteLink(bridgeName)
             unlink(path(name))
+            if let error = error as? DriverError { throw error }  // the firewall's, already located
             throw DriverError("network \(name): cannot create bridge \(bridgeName): \(error)")
         }
         record.phase = .created
@@ -171,6 +196,7 @@ public struct HostNetworkStore: Sendable {
                 hint: "bring those stacks down (or remove those containers) first")
         }
         let netlink = try RouteNetlink()
+        try NetworkFirewall.remove(root: paths.root, name: name)
         if try netlink.linkIfPresent(named: record.bridge) != nil { try netlink.deleteLink(record.bridge) }
         unlink(dnsLock(name))
         if unlink(path(name)) != 0, errno != ENOENT { throw SystemCallError("unlink", "\"\(path(name))\"") }

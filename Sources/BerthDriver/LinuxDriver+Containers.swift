@@ -46,7 +46,7 @@ extension LinuxDriver {
         // record claiming them land together, so concurrent creates never pick the same one.
         var attachments: [AttachmentRecord] = []
         var endpoints: [ServiceSpecBuilder.NetworkEndpoint] = []
-        var bridges: [String: (bridge: String, subnet: IPv4Subnet)] = [:]
+        var bridges: [String: (bridge: String, subnet: IPv4Subnet, isInternal: Bool)] = [:]
         let hostLinks = try RouteNetlink()
         for key in networkKeys {
             guard let networkName = networkNames[key] else {
@@ -55,7 +55,7 @@ extension LinuxDriver {
             let joined = try joinableNetwork(
                 key: key, name: networkName, external: template.networks[key]?.external == true,
                 service: service.name.rawValue)
-            bridges[networkName] = (joined.bridge, joined.subnet)
+            bridges[networkName] = (joined.bridge, joined.subnet, joined.isInternal)
             var addressing = try NetworkAddressing(subnet: joined.subnet, gateway: joined.gateway, inUse: [])
             for other in joined.external ? allContainers() : state.containers {
                 for attachment in other.details?.attachments ?? [] where attachment.network == networkName {
@@ -118,12 +118,16 @@ extension LinuxDriver {
         sharedLock = nil
 
         var wiring: [ContainerProvisioner.Wire] = []
+        var routed = false
         for (attachment, endpoint) in zip(attachments, endpoints) {
             guard let joined = bridges[endpoint.network] else { continue }
+            // The default route goes via the first routed network (docker: the first network).
+            let defaultRoute = !routed && !joined.isInternal
+            routed = routed || defaultRoute
             wiring.append(
                 ContainerProvisioner.Wire(
                     bridge: BridgeNetwork(bridgeName: joined.bridge, subnet: joined.subnet, gateway: endpoint.gateway),
-                    hostInterface: attachment.hostInterface, address: endpoint.address))
+                    hostInterface: attachment.hostInterface, address: endpoint.address, defaultRoute: defaultRoute))
         }
         let request = ContainerProvisioner.Request(
             name: name, spec: runtimeSpec, image: image,

@@ -1,3 +1,4 @@
+import BerthFirewall
 import BerthSystem
 import Foundation
 
@@ -42,6 +43,9 @@ extension LinuxDriver {
         defer { SharedNetworkPeers(root: paths.root, project: project).nudge() }
         let control = NetworkDaemonControl(root: paths.root, project: project)
         if state.containers.isEmpty && state.networks.isEmpty {
+            let root = paths.root
+            let project = self.project
+            _ = try? await offCooperativePool { NetworkFirewall.unpublish(root: root, project: project) }
             if let pid = state.networkDaemonPid {
                 state.networkDaemonPid = nil
                 try? await save()

@@ -11,6 +11,8 @@ extension LinuxDriver {
         var subnet: IPv4Subnet
         var gateway: IPv4Address
         var external: Bool
+        /// `internal: true`: no default route through it, no way out.
+        var isInternal: Bool
     }
 
     /// The bridge a container of `service` joins for network `key`: the project's own
@@ -20,14 +22,17 @@ extension LinuxDriver {
             let record = try externalNetwork(key: key, name: name)
             guard let subnet = try? IPv4Subnet(parsing: record.subnet), let gateway = IPv4Address(record.gateway)
             else { throw DriverError("network \(name): its record has an unreadable subnet or gateway") }
-            return JoinableNetwork(bridge: record.bridge, subnet: subnet, gateway: gateway, external: true)
+            return JoinableNetwork(
+                bridge: record.bridge, subnet: subnet, gateway: gateway, external: true, isInternal: record.isInternal)
         }
         guard let record = state.networks.first(where: { $0.name == name && $0.phase == .created }),
             let subnet = try? IPv4Subnet(parsing: record.subnet), let gateway = IPv4Address(record.gateway)
         else {
             throw DriverError("service \(service): network \(key) does not exist; create it first")
         }
-        return JoinableNetwork(bridge: record.bridge, subnet: subnet, gateway: gateway, external: false)
+        return JoinableNetwork(
+            bridge: record.bridge, subnet: subnet, gateway: gateway, external: false,
+            isInternal: topology?.networks.first { $0.key == key }?.internal ?? false)
     }
 
     func externalNetwork(key: String, name: String) throws -> HostNetworkRecord {

@@ -119,6 +119,13 @@ public actor LinuxDriver: RuntimeDriver {
             if record.phase == .created, try netlink.linkIfPresent(named: record.bridge) != nil {
                 state.networks[existing].definition = spec.definition.fields.map(DefinitionField.init)
                 try await save()
+                let root = paths.root
+                let isInternal = spec.model?.internal ?? topology?.networks.first { $0.name == spec.name }?.internal ?? false
+                try await offCooperativePool {
+                    try NetworkFirewall.install(
+                        root: root, name: record.name, bridge: record.bridge, subnet: record.subnet,
+                        isInternal: isInternal)
+                }
                 return
             }
             // Half made or lost: undo, then make it again.
@@ -186,7 +193,28 @@ public actor LinuxDriver: RuntimeDriver {
                 gateway: addressing.gateway.description, external: false, phase: .creating,
                 definition: spec.definition.fields.map(DefinitionField.init)))
         try await save()
-        try await offCooperativePool { try bridge.create(using: RouteNetlink()) }
+        let isInternal = model?.internal ?? false
+        let root = paths.root
+        let name = spec.name
+        let subnet = addressing.subnet.description
+        let bridgeInterface = bridgeName
+        do {
+            try await offCooperativePool {
+                let netlink = try RouteNetlink()
+                try bridge.create(using: netlink, routed: !isInternal)
+                do {
+                    try NetworkFirewall.install(
+                        root: root, name: name, bridge: bridgeInterface, subnet: subnet, isInternal: isInternal)
+                } catch {
+                    try? netlink.deleteLink(bridgeInterface)
+                    throw error
+                }
+            }
+        } catch {
+            state.networks.removeAll { $0.name == spec.name }
+            try? await save()
+            throw error
+        }
         setPhase(network: spec.name, .created)
         try await save()
     }
@@ -197,7 +225,9 @@ public actor LinuxDriver: RuntimeDriver {
         // Read before the save: other steps may change the list while it is written.
         let bridge = state.networks[index].bridge
         try await save()
+        let root = paths.root
         try await offCooperativePool {
+            try NetworkFirewall.remove(root: root, name: name)
             let netlink = try RouteNetlink()
             if try netlink.linkIfPresent(named: bridge) != nil { try netlink.deleteLink(bridge) }
         }

@@ -1,3 +1,4 @@
+import BerthFirewall
 import BerthNetwork
 import BerthRuntime
 import BerthState
@@ -45,10 +46,20 @@ public final class NetworkDaemon {
     let runtime: Runtime
     var dnsServers: [String: (gateway: IPv4Address, server: DNSServer)] = [:]
     let scope = DNSScope()
+    /// Shared by the servers of routed networks: the host's resolvers, per-service `dns:`.
+    let upstream = DNSUpstream()
+    /// The resolv.conf whose nameservers take names outside the stack: that of the network
+    /// namespace berth runs in, or the file `BERTH_RESOLV_CONF` names (tests point it at a
+    /// resolver they run themselves).
+    let resolvConf = ProcessInfo.processInfo.environment["BERTH_RESOLV_CONF"] ?? "/etc/resolv.conf"
     let hostNetworks: HostNetworkStore
     /// DNS locks of shared networks this daemon serves.
     var sharedLocks: [String: FileDescriptor] = [:]
     var proxies: [PortKey: Proxy] = [:]
+    /// The port DNAT rules last written to the kernel (nil: none written yet).
+    var kernelPorts: [PublishedPort]?
+    /// Passes since the project's network rules were last checked.
+    var passesSinceRuleCheck = 0
     var reported = Set<String>()
     /// The pid recorded for the project: the supervisor that started this process.
     let daemonPid: Int32
@@ -79,6 +90,13 @@ public final class NetworkDaemon {
             }
         }
         for entry in dnsServers.values { entry.server.stop() }
+        if kernelPorts?.isEmpty == false {
+            do {
+                try Firewall(root: paths.root).publish(project: project, ports: [])
+            } catch {
+                log("cannot remove the published-port rules of \(project): \(error)")
+            }
+        }
         for proxy in proxies.values { proxy.stop() }
         let gaveUp = !sharedLocks.isEmpty
         for lock in sharedLocks.values { lock.close() }
@@ -116,6 +134,8 @@ public final class NetworkDaemon {
             return ("another network daemon (pid \(owner)) serves project \(project)", 0)
         }
         var backends: [PortKey: [SocketAddressV4]] = [:]
+        var kernel: [PortKey: PublishedPort] = [:]
+        let internalNetworks = internalNetworkNames(state)
         for container in state.containers where container.phase == .created {
             guard let details = container.details else { continue }
             let current = try? runtime.state(id: container.runtimeID)
@@ -126,12 +146,26 @@ public final class NetworkDaemon {
                 if backends[key] == nil { backends[key] = [] }
                 if serving, let first = details.attachments.first, let address = IPv4Address(first.address) {
                     backends[key, default: []].append(address.socketAddress(port: UInt16(port.targetPort)))
+                    // The kernel serves ports of containers that can answer other hosts
+                    // (a default route, i.e. a routed first network); others stay with the proxy.
+                    if !internalNetworks.contains(first.network) {
+                        kernel[
+                            key,
+                            default: PublishedPort(
+                                hostIP: port.hostIP, hostPort: port.hostPort, transport: port.transport,
+                                targetPort: port.targetPort, backends: [])
+                        ].backends.append(first.address)
+                    }
                 }
             }
         }
         updateScope(own: state)
+        updateUpstream()
         updateDNS(servedNetworks(state))
         updateProxies(backends)
+        restoreNetworkRules(state)
+        updateKernelPorts(
+            kernel.values.sorted { ($0.hostIP, $0.hostPort, $0.transport) < ($1.hostIP, $1.hostPort, $1.transport) })
         return nil
     }
 
@@ -163,14 +197,39 @@ public final class NetworkDaemon {
         scope.replaceAll(records: records, members: members)
     }
 
+    /// The host's resolvers, re-read each pass (resolv.conf changes with DHCP and VPNs), and
+    /// the `dns:` servers of every project's containers by their addresses.
+    func updateUpstream() {
+        let text = FileManager.default.contents(atPath: resolvConf).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var perAsker: [IPv4Address: [IPv4Address]] = [:]
+        for name in Set(store.projects()).union([project]) {
+            for container in (try? store.load(project: name))?.containers ?? [] {
+                let servers = container.definition.filter { $0.path.hasPrefix("dns[") }.compactMap {
+                    IPv4Address($0.value)
+                }
+                guard !servers.isEmpty else { continue }
+                for attachment in container.details?.attachments ?? [] {
+                    if let address = IPv4Address(attachment.address) { perAsker[address] = servers }
+                }
+            }
+        }
+        upstream.replaceAll(defaults: DNSUpstream.nameservers(inResolvConf: text), perAsker: perAsker)
+    }
+
     /// The project's own networks, plus the shared networks its containers are on whose DNS
     /// this daemon owns. One address can hold port 53 once, so each shared network has one
     /// server, run by whichever daemon holds the network's DNS lock; it answers for every
     /// project (the scope is global), and when its daemon exits the lock passes to the next
     /// daemon's reconcile pass within a second.
-    func servedNetworks(_ state: ProjectState) -> [(name: String, gateway: IPv4Address)] {
-        var served: [(name: String, gateway: IPv4Address)] = state.networks.filter { $0.phase == .created }
-            .compactMap { record in IPv4Address(record.gateway).map { (record.name, $0) } }
+    func servedNetworks(_ state: ProjectState) -> [ServedNetwork] {
+        var served: [ServedNetwork] = state.networks.filter { $0.phase == .created }
+            .compactMap { record in
+                IPv4Address(record.gateway).map {
+                    ServedNetwork(
+                        name: record.name, gateway: $0,
+                        isInternal: record.definition.contains { $0.path == "internal" && $0.value == "true" })
+                }
+            }
         let own = Set(served.map(\.name))
         var shared = Set<String>()
         for container in state.containers {
@@ -199,23 +258,33 @@ public final class NetworkDaemon {
                 }
                 sharedLocks[name] = lock
             }
-            served.append((name, gateway))
+            served.append(ServedNetwork(name: name, gateway: gateway, isInternal: record.isInternal))
         }
         return served
     }
 
-    func updateDNS(_ networks: [(name: String, gateway: IPv4Address)]) {
+    struct ServedNetwork {
+        var name: String
+        var gateway: IPv4Address
+        /// No way out, names included: its server does not relay upstream.
+        var isInternal: Bool
+    }
+
+    func updateDNS(_ networks: [ServedNetwork]) {
         let wanted = Set(networks.map(\.name))
         for (name, entry) in dnsServers where !wanted.contains(name) {
             entry.server.stop()
             dnsServers[name] = nil
         }
-        for (name, gateway) in networks {
+        for network in networks {
+            let (name, gateway) = (network.name, network.gateway)
             if let entry = dnsServers[name], entry.gateway == gateway { continue }
             dnsServers[name]?.server.stop()
             do {
                 let server = try DNSServer(
-                    responder: DNSResponder(scope: scope, network: name), bindTo: gateway.socketAddress(port: 53))
+                    responder: DNSResponder(
+                        scope: scope, network: name, upstream: network.isInternal ? nil : upstream),
+                    bindTo: gateway.socketAddress(port: 53))
                 dnsServers[name] = (gateway, server)
                 log("DNS for \(name) on \(gateway):53")
             } catch {
@@ -246,6 +315,62 @@ public final class NetworkDaemon {
             } catch {
                 report("port \(key)", "cannot publish \(key.hostIP):\(key.hostPort)/\(key.transport): \(error)")
             }
+        }
+    }
+
+    /// The project's internal networks and the internal host networks its containers are on.
+    func internalNetworkNames(_ state: ProjectState) -> Set<String> {
+        var names = Set(
+            state.networks.filter { $0.definition.contains { $0.path == "internal" && $0.value == "true" } }.map(\.name)
+        )
+        for container in state.containers {
+            for attachment in container.details?.attachments ?? []
+            where (try? hostNetworks.load(attachment.network)).flatMap({ $0 })?.isInternal == true {
+                names.insert(attachment.network)
+            }
+        }
+        return names
+    }
+
+    /// Every ten passes, installs again the rules of the project's networks that someone else
+    /// removed (a reload of the host's firewall drops berth's accepts in its FORWARD chain).
+    func restoreNetworkRules(_ state: ProjectState) {
+        passesSinceRuleCheck += 1
+        guard passesSinceRuleCheck >= 10 else { return }
+        passesSinceRuleCheck = 0
+        let firewall = Firewall(root: paths.root)
+        for record in state.networks where record.phase == .created {
+            let network = FirewallNetwork(
+                name: record.name, bridge: record.bridge, subnet: record.subnet,
+                isInternal: record.definition.contains { $0.path == "internal" && $0.value == "true" })
+            do {
+                guard try !firewall.isInstalled(network) else { continue }
+                try firewall.install(network)
+                // `down` may have removed the network meanwhile: then its rules go again.
+                let current = try? store.load(project: project)
+                guard current?.networks.contains(where: { $0.name == record.name && $0.phase == .created }) == true
+                else {
+                    try firewall.remove(network: record.name)
+                    continue
+                }
+                log("installed the firewall rules of \(record.name) again (something had removed them)")
+            } catch {
+                report("rules \(record.name)", "cannot check or restore the firewall rules of \(record.name): \(error)")
+            }
+        }
+    }
+
+    /// Writes the DNAT rules when replicas or their health changed since the last pass (so
+    /// the kernel follows a health change within a second). The user-space proxy keeps
+    /// holding the port: it answers when no replica serves and for ports the kernel skips.
+    func updateKernelPorts(_ ports: [PublishedPort]) {
+        guard ports != kernelPorts else { return }
+        do {
+            try Firewall(root: paths.root).publish(project: project, ports: ports)
+            kernelPorts = ports
+            reported.remove("kernel ports")
+        } catch {
+            report("kernel ports", "cannot serve published ports in the kernel (the proxy serves them): \(error)")
         }
     }
 

@@ -29,8 +29,8 @@ public struct NetworkDaemonControl: Sendable {
             Runtime(root: root).supervisorPath, arguments: ["netd", log, executable, root, project], logPath: log)
     }
 
-    /// The project needs a daemon (it has containers or networks) and none runs: DNS and
-    /// published ports are down until a command starts one.
+    /// The project needs a daemon (it has containers or networks) and none runs: DNS is down
+    /// and published ports no longer follow replicas and health until a command starts one.
     public func isDown(pid: Int32?, containers: Int, networks: Int) -> Bool {
         guard containers > 0 || networks > 0 else { return false }
         return !(pid.map(isRunning) ?? false)

@@ -371,9 +371,11 @@ public struct ServiceSpecBuilder: Sendable {
     }
 
     func rejectUnsupported() throws(DriverError) {
-        if !service.dns.isEmpty {
-            throw DriverError.unsupported(
-                name, "dns", "containers use berth's DNS server and have no outside access; remove 'dns'")
+        // `dns:` servers are the upstream of berth's DNS server for this service's queries (the
+        // container's resolv.conf still names the gateway, so service names keep resolving);
+        // that relay is IPv4.
+        for server in service.dns where IPv4Address(server.description) == nil {
+            throw DriverError.unsupported(name, "dns: \(server)", "berth relays to IPv4 DNS servers only")
         }
         if !service.configs.isEmpty || !service.secrets.isEmpty {
             throw DriverError.unsupported(

@@ -5,7 +5,8 @@ public struct ObservedState: Hashable, Sendable {
     public var networks: [ObservedNetwork]
     public var volumes: [ObservedVolume]
     /// The log file of the project's network daemon when the project needs one and none
-    /// runs (DNS and published ports are down); nil when all is well.
+    /// runs (DNS is down; published ports keep their last kernel rules but no longer follow
+    /// replicas and health); nil when all is well.
     public var networkDaemonDown: String?
 
     public init(

@@ -114,7 +114,8 @@ public enum PlanRenderer {
 
     /// Shared with `berth ps`, which prints the same notice.
     public static func networkDaemonDown(log: String) -> String {
-        "network daemon not running: DNS and published ports are down; `berth up` restarts it (log: \(log))"
+        "network daemon not running: DNS is down and published ports no longer follow replicas and health; "
+            + "`berth up` restarts it (log: \(log))"
     }
 
     static func describe(_ item: DriftItem) -> String {

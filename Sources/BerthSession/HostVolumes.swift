@@ -59,6 +59,9 @@ public struct NetworkDetails: Encodable, Sendable {
     public var Internal: Bool
     public var Created: String
     public var Containers: [String]
+    /// berth's nf_tables rules for this network (its chain, its NAT rule, the accepts in the
+    /// host's FORWARD chain), as `nft list ruleset` prints them; filled by `inspect`.
+    public var Firewall: [String] = []
 
     init(_ record: HostNetworkRecord, users: [NetworkUser]) {
         Name = record.name
@@ -80,13 +83,20 @@ public struct HostNetworks: Sendable {
         try store.create(name: name, subnet: subnet, gateway: gateway, isInternal: isInternal).name
     }
 
+    /// Networks made with `network create`, then those the stacks made.
     public func list() -> [NetworkDetails] {
-        store.list().map { NetworkDetails($0, users: store.users(of: $0.name)) }
+        (store.list() + store.stackNetworks()).map { NetworkDetails($0, users: store.users(of: $0.name)) }
     }
 
-    /// The network, or nil when there is none by that name.
+    /// The network (made with `network create` or by a stack) with its firewall rules, or nil
+    /// when there is none by that name.
     public func inspect(_ name: String) throws -> NetworkDetails? {
-        try store.load(name).map { NetworkDetails($0, users: store.users(of: name)) }
+        guard let record = try store.load(name) ?? store.stackNetworks().first(where: { $0.name == name }) else {
+            return nil
+        }
+        var details = NetworkDetails(record, users: store.users(of: name))
+        details.Firewall = store.firewallRules(of: name)
+        return details
     }
 
     /// Removes a network no container is attached to.

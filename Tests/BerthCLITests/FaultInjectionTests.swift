@@ -176,6 +176,7 @@ final class FaultRun {
         for key in env.keys where key.hasPrefix("COMPOSE_") { env[key] = nil }
         env.merge(environment) { $1 }
         env["NO_COLOR"] = "1"
+        if env["BERTH_RESOLV_CONF"] == nil { env["BERTH_RESOLV_CONF"] = "/dev/null" }  // as StackFixture.berth
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -21,7 +21,10 @@ final class RuntimeFixture {
         // `--root` goes after the subcommand path (`container run`, `container rm`, …).
         let split = arguments.first == "container" ? 2 : 1
         let command = Array(arguments.prefix(split)) + ["--root", root] + Array(arguments.dropFirst(split))
-        return try StackFixture.run(BerthBinary.path, command, environment: ["NO_COLOR": "1"], timeout: timeout)
+        // No resolvers: no test query leaves for the host's real ones (StackFixture.berth).
+        return try StackFixture.run(
+            BerthBinary.path, command, environment: ["NO_COLOR": "1", "BERTH_RESOLV_CONF": "/dev/null"],
+            timeout: timeout)
     }
 
     /// Processes whose command line names this root (supervisors, exec helpers).

@@ -31,6 +31,9 @@ final class StackFixture {
     ) throws -> BerthBinary.Result {
         var env = environment
         env["NO_COLOR"] = "1"
+        // berth's DNS server relays outside names to the resolvers this file names: none, so
+        // no test query ever leaves for the host's real resolvers.
+        if env["BERTH_RESOLV_CONF"] == nil { env["BERTH_RESOLV_CONF"] = "/dev/null" }
         return try Self.run(
             BerthBinary.path, command + ["--root", root] + arguments, in: directory, environment: env, timeout: timeout)
     }

@@ -1,6 +1,6 @@
 // berth-network-bench: drives berth's port proxy and DNS server for bench/network.sh.
 //
-//   berth-network-bench proxy LISTEN_PORT BACKEND_PORT...   relay 127.0.0.1:LISTEN_PORT until stdin closes
+//   berth-network-bench proxy LISTEN_PORT BACKEND...   relay 127.0.0.1:LISTEN_PORT (to PORT or ADDR:PORT) until stdin closes
 //   berth-network-bench dns QUERIES                         time QUERIES sequential UDP lookups
 import BerthNetwork
 import BerthSystem
@@ -16,7 +16,14 @@ func fail(_ message: String) -> Never {
 
 func runProxy(_ arguments: ArraySlice<String>) throws {
     guard let listen = arguments.first.flatMap({ UInt16($0) }) else { fail("proxy needs LISTEN_PORT BACKEND_PORT...") }
-    let backends = arguments.dropFirst().compactMap { UInt16($0) }.map { SocketAddressV4.loopback(port: $0) }
+    // A backend is a loopback port, or ADDRESS:PORT (bench/network-stack.sh: a container).
+    let backends = arguments.dropFirst().compactMap { argument -> SocketAddressV4? in
+        let parts = argument.split(separator: ":")
+        if parts.count == 2, let address = IPv4Address(parts[0]), let port = UInt16(parts[1]) {
+            return address.socketAddress(port: port)
+        }
+        return UInt16(argument).map { SocketAddressV4.loopback(port: $0) }
+    }
     guard !backends.isEmpty else { fail("proxy needs at least one BACKEND_PORT") }
     let proxy = try TCPProxy(listenOn: .loopback(port: listen), backends: BackendSet(backends))
     try FileDescriptor.standardOutput.writeAll(Array("proxy listening on \(proxy.address)\n".utf8))

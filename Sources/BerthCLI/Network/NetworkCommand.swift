@@ -18,8 +18,8 @@ struct NetworkCreateCommand: AsyncParsableCommand {
         commandName: "create",
         abstract: "Create a bridge network stacks can join with 'external: true'.",
         discussion: """
-            Every berth network is internal in effect: berth never routes or NATs container \
-            traffic off the host. --internal is recorded and shown by inspect.
+            Containers reach the outside through the host's default route (masqueraded); \
+            with --internal they stay on the bridge.
             """)
 
     @OptionGroup var rootOptions: RootOptions
@@ -53,7 +53,9 @@ struct NetworkCreateCommand: AsyncParsableCommand {
 }
 
 struct NetworkListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ls", abstract: "List networks.", aliases: ["list"])
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List networks: those made with `network create` and the stacks' own.",
+        aliases: ["list"])
 
     @OptionGroup var rootOptions: RootOptions
 
@@ -113,7 +115,7 @@ struct NetworkInspectCommand: AsyncParsableCommand {
                             ["Name", row.Name], ["Driver", row.Driver], ["Bridge", row.Bridge], ["Subnet", row.Subnet],
                             ["Gateway", row.Gateway], ["Internal", String(row.Internal)], ["Created", row.Created],
                             ["Containers", row.Containers.joined(separator: ",")],
-                        ]))
+                        ] + row.Firewall.map { ["Firewall", $0] }))
             }
         }
     }

@@ -1,11 +1,12 @@
 import BerthSystem
 
 /// One berth network on the host: a Linux bridge with the gateway address, and a subnet its
-/// containers get addresses from. This is the whole of berth's data path: containers on the
-/// same bridge reach each other, and reach the gateway address (where berth's DNS server and
-/// nothing else listens). There is deliberately no outbound access: no NAT, no masquerade,
-/// no forwarding, no default route in containers. Published ports reach containers through
-/// berth's user-space proxy instead.
+/// containers get addresses from. Containers on the same bridge reach each other and the
+/// gateway address (where berth's DNS server listens). A routed network (any network not
+/// `internal: true`) also forwards: the bridge and the host's uplink have IPv4 forwarding on,
+/// containers get a default route via the gateway, and BerthFirewall masquerades their
+/// traffic out; an internal network keeps forwarding off, so nothing entering its bridge is
+/// routed anywhere.
 public struct BridgeNetwork: Hashable, Sendable, Codable {
     /// The bridge's interface name (see `InterfaceNames.bridge(for:)`).
     public var bridgeName: String
@@ -20,13 +21,19 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
         self.mtu = mtu
     }
 
-    /// Creates the bridge in the calling thread's namespace (normally the host's), disables
-    /// forwarding on it, gives it the gateway address and brings it up. On failure, whatever
-    /// was created is removed again.
-    public func create(using netlink: RouteNetlink) throws {
+    /// Creates the bridge in the calling thread's namespace (normally the host's), sets
+    /// forwarding on it (on only when `routed`), gives it the gateway address and brings it up.
+    /// On failure, whatever was created is removed again.
+    public func create(using netlink: RouteNetlink, routed: Bool = false) throws {
         try netlink.createBridge(named: bridgeName)
         do {
-            try InterfaceSysctl.disableForwarding(on: bridgeName)
+            if routed {
+                try InterfaceSysctl.enableForwarding(on: bridgeName)
+                try InterfaceSysctl.enableRouteLocalnet(on: bridgeName)
+                try Self.enableForwardingOnUplinks(using: netlink)
+            } else {
+                try InterfaceSysctl.disableForwarding(on: bridgeName)
+            }
             if let mtu { try netlink.setMTU(bridgeName, mtu) }
             // A bridge without its own MAC takes the lowest of its ports' and changes it when
             // that port goes: containers would keep sending to the old MAC of the gateway (and
@@ -42,6 +49,21 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
         }
     }
 
+    /// Replies to containers' outbound traffic arrive on the interface of the default route and
+    /// are routed into the bridge; the kernel forwards a packet only when its *input*
+    /// interface has forwarding on. berth turns it on for that interface alone (docker turns on
+    /// `net.ipv4.ip_forward`, i.e. every interface) and leaves it on, as docker does, since
+    /// other software may rely on it by then. No default route: nothing to do.
+    static func enableForwardingOnUplinks(using netlink: RouteNetlink) throws {
+        let uplinks = Set(
+            try netlink.routes().filter { $0.isMainTable && $0.route.destination == nil }
+                .compactMap(\.route.outputInterface))
+        guard !uplinks.isEmpty else { return }
+        for link in try netlink.links() where uplinks.contains(link.index) {
+            try InterfaceSysctl.enableForwarding(on: link.name)
+        }
+    }
+
     /// Deletes the bridge; veths still attached to it are detached by the kernel.
     public func remove(using netlink: RouteNetlink) throws {
         if try netlink.linkIfPresent(named: bridgeName) != nil { try netlink.deleteLink(bridgeName) }
@@ -49,12 +71,13 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
 
     /// Connects a container's namespace: a veth pair whose host end (`hostInterface`) joins the
     /// bridge and whose other end appears inside `namespace` as `containerInterface` with
-    /// `address`. Inside, `lo` comes up too; the only routes are the connected subnet ones
-    /// the kernel adds for the address.
+    /// `address`. Inside, `lo` comes up too; with `defaultRoute` (the container's first routed
+    /// network) its default route goes via this network's gateway, otherwise its only routes
+    /// are the connected subnet ones the kernel adds for the address.
     @discardableResult
     public func attach(
         _ namespace: NetworkNamespace, hostInterface: String, containerInterface: String = "eth0", address: IPv4Address,
-        using netlink: RouteNetlink
+        defaultRoute: Bool = false, using netlink: RouteNetlink
     ) throws -> Endpoint {
         guard subnet.contains(address), address != gateway, address != subnet.network, address != subnet.broadcast
         else {
@@ -70,6 +93,7 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
             try netlink.setUp(hostInterface)
             let prefixLength = subnet.prefixLength
             let mtu = mtu
+            let gateway = gateway
             try namespace.run {
                 let inside = try RouteNetlink()
                 try inside.setUp("lo")
@@ -80,6 +104,7 @@ public struct BridgeNetwork: Hashable, Sendable, Codable {
                 try inside.setHardwareAddress(containerInterface, Self.hardwareAddress(for: address))
                 try inside.addAddress(InterfaceAddress(address, prefixLength: prefixLength), to: containerInterface)
                 try inside.setUp(containerInterface)
+                if defaultRoute { try inside.addRoute(Route(destination: nil, gateway: gateway)) }
             }
         } catch {
             try? netlink.deleteLink(hostInterface)

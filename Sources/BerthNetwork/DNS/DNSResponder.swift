@@ -1,6 +1,8 @@
+import BerthSystem
+
 /// Turns one query into one reply, with no I/O: the server's policy in one testable place.
-/// berth is authoritative for its table and nothing else. Unknown names get NXDOMAIN and
-/// nothing is forwarded upstream, because containers have no route out by design.
+/// berth is authoritative for its table. Names it does not know go to the upstream servers
+/// when the responder has some (`forwardTargets`; the server relays them), else NXDOMAIN.
 public struct DNSResponder: Sendable {
     public let table: DNSRecordTable
     /// Low, so clients notice replicas coming and going within seconds.
@@ -9,6 +11,8 @@ public struct DNSResponder: Sendable {
     public let scope: DNSScope?
     /// The network this responder's server listens on (meaningful with a scope).
     public let network: String
+    /// Where unknown names go; nil for internal networks (no way out, names included).
+    public let upstream: DNSUpstream?
 
     /// Largest UDP payload berth sends when the client advertises EDNS, a size that avoids IP
     /// fragmentation on ordinary links.
@@ -20,15 +24,43 @@ public struct DNSResponder: Sendable {
         self.ttl = ttl
         self.scope = nil
         self.network = ""
+        self.upstream = nil
     }
 
     /// A responder for the server on `network` that answers each asker only with addresses
     /// on networks it shares with them (see `DNSScope`).
-    public init(scope: DNSScope, network: String, ttl: UInt32 = 5) {
+    public init(scope: DNSScope, network: String, upstream: DNSUpstream? = nil, ttl: UInt32 = 5) {
         self.table = DNSRecordTable()
         self.ttl = ttl
         self.scope = scope
         self.network = network
+        self.upstream = upstream
+    }
+
+    /// The servers to relay `query` to instead of answering it: a standard query for one
+    /// Internet-class dotted name that no container of any network has, from an asker with
+    /// upstream servers. Empty means answer it here.
+    public func forwardTargets(for query: [UInt8], from client: IPv4Address?) -> [SocketAddressV4] {
+        guard let upstream, let message = try? DNSMessage(parsing: query), !message.flags.isResponse,
+            message.flags.opcode == 0, message.questions.count == 1,
+            message.questions[0].recordClass == DNSRecord.classInternet
+        else { return [] }
+        let name = message.questions[0].name
+        // Single-label names are the stack's own (or typos of them): never sent out.
+        guard name.split(separator: ".").count > 1 else { return [] }
+        let known = scope.map { $0.knows(name) } ?? (table.addresses(for: name) != nil)
+        return known ? [] : upstream.servers(for: client)
+    }
+
+    /// SERVFAIL for `query`: what a client gets when no upstream server answered in time.
+    public func serverFailure(for query: [UInt8]) -> [UInt8]? {
+        guard let message = try? DNSMessage(parsing: query) else { return nil }
+        var reply = DNSMessage(id: message.id)
+        reply.flags.isResponse = true
+        reply.flags.recursionDesired = message.flags.recursionDesired
+        reply.flags.responseCode = .serverFailure
+        reply.questions = message.questions
+        return reply.encoded()
     }
 
     /// The reply bytes, or nil when the datagram is not worth answering (not a query, or too

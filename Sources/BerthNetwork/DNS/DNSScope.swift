@@ -46,6 +46,13 @@ public final class DNSScope: Sendable {
         snapshot.withLock { $0 = next }
     }
 
+    /// Whether `name` belongs to any container on any network: such a name is never relayed
+    /// upstream, even when the asker may not see it (that would leak it to the outside).
+    public func knows(_ name: String) -> Bool {
+        let key = DNSRecordTable.normalize(name)
+        return snapshot.withLock { $0.byName[key] != nil }
+    }
+
     /// The addresses `name` has for a query from `asker` that arrived on `network`: those on
     /// the arrival network if any, else those on the asker's other networks. An asker berth
     /// does not know (the host, say) sees the arrival network only. Nil means NXDOMAIN.

@@ -95,6 +95,24 @@ private final class DNSEventLoop: @unchecked Sendable {
     private static let firstConnectionToken: UInt64 = 16
     private static let maximumConnections = 256
     private static let idleTimeout: Duration = .seconds(10)
+    private static let maximumRelays = 256
+    /// How long one upstream server gets before the next is tried (then SERVFAIL).
+    private static let upstreamTimeout: Duration = .milliseconds(1500)
+
+    /// A query for an outside name on its way to an upstream server, answered from the loop
+    /// when the reply comes (no thread per query, bounded in number and in time).
+    private struct Relay {
+        enum Asker {
+            case datagram(SocketAddressV4)
+            case stream(UInt64)
+        }
+        var socket: Socket
+        var query: [UInt8]
+        var asker: Asker
+        var servers: ArraySlice<SocketAddressV4>
+        var deadline: ContinuousClock.Instant
+    }
+    private var relays: [UInt64: Relay] = [:]
 
     private let responder: DNSResponder
     private let udp: Socket
@@ -120,10 +138,12 @@ private final class DNSEventLoop: @unchecked Sendable {
     func run() {
         defer {
             for connection in connections.values { connection.socket.close() }
+            for relay in relays.values { relay.socket.close() }
             epoll.close()
         }
         while true {
-            guard let events = try? epoll.wait(timeoutMilliseconds: listenerPausedUntil == nil ? 1000 : 50) else {
+            let shortWait = listenerPausedUntil != nil || !relays.isEmpty
+            guard let events = try? epoll.wait(timeoutMilliseconds: shortWait ? 50 : 1000) else {
                 return
             }
             for event in events {
@@ -131,10 +151,12 @@ private final class DNSEventLoop: @unchecked Sendable {
                 case DNSEventLoop.stopToken: return
                 case DNSEventLoop.udpToken: serveDatagrams()
                 case DNSEventLoop.tcpToken: acceptConnections()
+                case let token where relays[token] != nil: finishRelay(token)
                 default: serviceConnection(event.token, event.events)
                 }
             }
             closeIdleConnections()
+            expireRelays()
             if let until = listenerPausedUntil, until <= .now {
                 listenerPausedUntil = nil
                 try? epoll.add(tcp.descriptor, .readable, token: DNSEventLoop.tcpToken)
@@ -147,6 +169,12 @@ private final class DNSEventLoop: @unchecked Sendable {
         for _ in 0..<256 {
             guard let (count, client) = buffer.withUnsafeMutableBytes({ try? udp.receiveFrom(into: $0) }) else {
                 return
+            }
+            let query = Array(buffer.prefix(count))
+            let targets = responder.forwardTargets(for: query, from: IPv4Address(client.host))
+            if !targets.isEmpty {
+                startRelay(query, to: targets[...], for: .datagram(client))
+                continue
             }
             guard
                 let reply = responder.respond(
@@ -199,6 +227,11 @@ private final class DNSEventLoop: @unchecked Sendable {
                 guard connection.input.count >= 2 + length else { break }
                 let query = Array(connection.input[2..<(2 + length)])
                 connection.input.removeFirst(2 + length)
+                let targets = responder.forwardTargets(for: query, from: connection.peer)
+                if !targets.isEmpty {
+                    startRelay(query, to: targets[...], for: .stream(token))
+                    continue
+                }
                 if let reply = responder.respond(to: query, overTCP: true, from: connection.peer) {
                     connection.output += [UInt8(reply.count >> 8), UInt8(reply.count & 0xFF)] + reply
                 }
@@ -214,6 +247,67 @@ private final class DNSEventLoop: @unchecked Sendable {
         let wanted: Epoll.Events = connection.output.isEmpty ? .readable : [.readable, .writable]
         try? epoll.modify(connection.socket.descriptor, wanted, token: token)
         connections[token] = connection
+    }
+
+    // MARK: relaying to upstream servers
+
+    private func startRelay(_ query: [UInt8], to servers: ArraySlice<SocketAddressV4>, for asker: Relay.Asker) {
+        guard relays.count < DNSEventLoop.maximumRelays, let server = servers.first,
+            let socket = try? Socket.open(.udp, nonBlocking: true)
+        else { return answer(asker, with: responder.serverFailure(for: query)) }
+        let token = nextToken
+        nextToken += 1
+        let sent = query.withUnsafeBytes { try? socket.send($0, to: server) }
+        guard sent != nil, (try? epoll.add(socket.descriptor, .readable, token: token)) != nil else {
+            socket.close()
+            return startRelay(query, to: servers.dropFirst(), for: asker)
+        }
+        relays[token] = Relay(
+            socket: socket, query: query, asker: asker, servers: servers,
+            deadline: .now + DNSEventLoop.upstreamTimeout)
+    }
+
+    /// Passes the upstream reply on if it is the answer to the relayed query (same server,
+    /// same ID); anything else on the socket is ignored.
+    private func finishRelay(_ token: UInt64) {
+        guard let relay = relays[token], let server = relay.servers.first else { return }
+        for _ in 0..<8 {
+            guard let (count, from) = buffer.withUnsafeMutableBytes({ try? relay.socket.receiveFrom(into: $0) })
+            else { return }
+            guard from == server, count >= 12, buffer[0] == relay.query[0], buffer[1] == relay.query[1] else {
+                continue
+            }
+            let reply = Array(buffer.prefix(count))
+            dropRelay(token)
+            return answer(relay.asker, with: reply)
+        }
+    }
+
+    private func expireRelays() {
+        let now = ContinuousClock.now
+        for (token, relay) in relays where relay.deadline <= now {
+            dropRelay(token)
+            startRelay(relay.query, to: relay.servers.dropFirst(), for: relay.asker)
+        }
+    }
+
+    private func dropRelay(_ token: UInt64) {
+        guard let relay = relays.removeValue(forKey: token) else { return }
+        epoll.remove(relay.socket.descriptor)
+        relay.socket.close()
+    }
+
+    private func answer(_ asker: Relay.Asker, with reply: [UInt8]?) {
+        guard let reply else { return }
+        switch asker {
+        case .datagram(let client):
+            _ = reply.withUnsafeBytes { try? udp.send($0, to: client) }
+        case .stream(let token):
+            guard var connection = connections[token] else { return }
+            connection.output += [UInt8(reply.count >> 8), UInt8(reply.count & 0xFF)] + reply
+            connections[token] = connection
+            serviceConnection(token, [])
+        }
     }
 
     private func close(_ token: UInt64) {

@@ -76,7 +76,8 @@ public struct DaemonSupervisor {
                 log(
                     "giving up: the network daemon (pid \(pid)) \(Self.describe(status)), "
                         + "\(RestartBackoff.maxFailures) failures within \(RestartBackoff.window / 1000) s; "
-                        + "DNS and published ports are down until `berth up` starts it again")
+                        + "DNS is down and published ports no longer follow replicas and health until `berth up` starts it again"
+                )
                 return 1
             }
             log("the network daemon (pid \(pid)) \(Self.describe(status)) after \(ran) ms; restarting in \(delay) ms")
