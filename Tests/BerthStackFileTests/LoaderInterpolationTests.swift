@@ -152,3 +152,16 @@ import Testing
         #expect(stack.root.text("services.b.image") == "app:")
     }
 }
+
+@Suite struct UnsetVariableValueTests {
+    @Test("an environment entry whose whole value is an unset variable keeps its key with an empty value")
+    func unsetVariableKeepsTheKey() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write("compose.yaml", "services:\n  web:\n    image: busybox\n    environment:\n      FOO: ${UNSET}\n")
+        let stack = try f.load(f.options())
+        let value = try #require(stack.root.at("services.web.environment.FOO")?.scalar)
+        #expect(value.text == "")
+        #expect(!value.isNull)
+    }
+}
