@@ -205,7 +205,7 @@ final class ParseContext {
             let p = path.appending(e.key)
             if let why = unsupported[e.key] {
                 error(
-                    "unsupported-key", "berth does not support '\(e.key)' yet", at: e.keyLocation, p,
+                    "unsupported-key", "'\(e.key)' is a compose key berth does not support yet", at: e.keyLocation, p,
                     hint: why.isEmpty ? "remove '\(e.key)' from \(what)" : why)
             } else {
                 error(
