@@ -80,4 +80,18 @@ struct ComposeFormTests {
             )
         }
     }
+
+    @Test func unlimitedOpenFilesIsALocatedErrorNotATrapAtUp() throws {
+        let d = try singleError(service("ulimits: {nofile: -1}"))
+        #expect(
+            d.description
+                == "compose.yaml:4:23: error: services.web.ulimits.nofile: ulimit 'nofile' cannot be unlimited (-1): the kernel caps open files at fs.nr_open"
+        )
+        let below = try singleError(service("ulimits: {nproc: -2}"))
+        #expect(below.summary == "-2 is below the minimum of -1")
+        let huge = try singleError(service("ulimits: {nproc: 99999999999999999999}"))
+        #expect(huge.summary == "'99999999999999999999' is not an integer")
+        let t = try topology(service("ulimits: {core: -1}"))
+        #expect(t.service(named: "web")?.ulimits["core"].map { Ulimit.rlimit($0.soft) } == UInt64.max)
+    }
 }
