@@ -133,7 +133,9 @@ final class Supervisor {
                 ("hostname", spec.etcFiles.hostname), ("hosts", spec.etcFiles.hosts),
                 ("resolv.conf", spec.etcFiles.resolvConf),
             ] {
-                if let content { try AtomicFile.write("\(paths.etc)/\(name)", content) }
+                // World-readable: an image whose USER is not root (redis, postgres) must still
+                // resolve names. The files hold nothing secret; they are bound read-write as docker does.
+                if let content { try AtomicFile.write("\(paths.etc)/\(name)", content, mode: 0o644) }
             }
             try cgroup.create(spec.resources, privileged: spec.security.privileged)
             _ = try? Credentials.prctl(Kernel.prSetDumpable, 0)
