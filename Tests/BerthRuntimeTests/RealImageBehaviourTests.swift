@@ -39,4 +39,9 @@ struct RealImageBehaviourTests {
         ) { $0.resources.memoryBytes = 64 << 20 }
         #expect(out == "67108864\n1\nread-only\n1")
     }
+
+    @Test func aMemoryLimitNearTheLargestSizeStartsTheContainerInsteadOfTrapping() throws {
+        let out = try output("echo started") { $0.resources.memoryBytes = 1 << 62 }
+        #expect(out == "started")
+    }
 }
