@@ -120,7 +120,8 @@ public actor LinuxDriver: RuntimeDriver {
                 state.networks[existing].definition = spec.definition.fields.map(DefinitionField.init)
                 try await save()
                 let root = paths.root
-                let isInternal = spec.model?.internal ?? topology?.networks.first { $0.name == spec.name }?.internal ?? false
+                let isInternal =
+                    spec.model?.internal ?? topology?.networks.first { $0.name == spec.name }?.internal ?? false
                 try await offCooperativePool {
                     try NetworkFirewall.install(
                         root: root, name: record.name, bridge: record.bridge, subnet: record.subnet,

@@ -80,7 +80,9 @@ public struct ServiceSpecBuilder: Sendable {
         spec.security = try security()
         spec.resources = resources()
         spec.rlimits = service.ulimits.keys.sorted().compactMap { key in
-            service.ulimits[key].map { ResourceLimit(name: key, soft: UInt64($0.soft), hard: UInt64($0.hard)) }
+            service.ulimits[key].map {
+                ResourceLimit(name: key, soft: Ulimit.rlimit($0.soft), hard: Ulimit.rlimit($0.hard))
+            }
         }
         spec.sysctls = service.sysctls
         spec.stopSignal = try stopSignal()

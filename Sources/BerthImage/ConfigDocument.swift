@@ -110,8 +110,30 @@ struct ConfigDocument: Codable, Sendable {
             Volumes: config.volumes.isEmpty
                 ? nil : Dictionary(uniqueKeysWithValues: config.volumes.map { ($0, Empty()) }),
             WorkingDir: config.workingDirectory, Labels: config.labels.isEmpty ? nil : config.labels,
-            StopSignal: config.stopSignal, Healthcheck: nil)
+            StopSignal: config.stopSignal, Healthcheck: config.healthcheck.map(HealthDocument.init))
         rootfs = RootFS(type: "layers", diff_ids: config.diffIDs)
         self.history = [History(created: config.created, created_by: history, comment: nil, empty_layer: nil)]
+    }
+}
+
+extension ConfigDocument.HealthDocument {
+    /// The document form of a typed check, so a check set by `--change HEALTHCHECK` is stored.
+    init(_ check: Healthcheck) {
+        switch check.test {
+        case .inherit: Test = nil
+        case .disabled: Test = ["NONE"]
+        case .command(let words): Test = ["CMD"] + words
+        case .shell(let command): Test = ["CMD-SHELL", command]
+        }
+        func nanoseconds(_ duration: Duration?) -> Int64? {
+            guard let duration else { return nil }
+            let (seconds, attoseconds) = duration.components
+            return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        }
+        Interval = nanoseconds(check.interval)
+        Timeout = nanoseconds(check.timeout)
+        StartPeriod = nanoseconds(check.startPeriod)
+        StartInterval = nanoseconds(check.startInterval)
+        Retries = check.retries
     }
 }

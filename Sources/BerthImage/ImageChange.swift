@@ -9,9 +9,15 @@ public enum ImageChange: Sendable, Equatable {
     case workingDirectory(String)
     case user(String)
     case expose(ExposedPort)
+    case volume(String)
+    case label(name: String, value: String)
+    case stopSignal(String)
+    case healthcheck(Healthcheck)
 
     /// Parses `CMD ["sh"]`, `CMD echo hi` (shell form → `/bin/sh -c`), `ENV A=1 B=2`, `ENV A 1`,
-    /// `WORKDIR /srv`, `ENTRYPOINT [...]`, `USER nobody`, `EXPOSE 80 53/udp`.
+    /// `WORKDIR /srv`, `ENTRYPOINT [...]`, `USER nobody`, `EXPOSE 80 53/udp`, `VOLUME /data`,
+    /// `LABEL a=b`, `STOPSIGNAL SIGINT`, `HEALTHCHECK [--interval=..] CMD ...` — the instructions
+    /// `docker import --change` accepts whose result the image config can hold.
     public static func parse(_ text: String) throws(ImageError) -> [ImageChange] {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let instruction = String(trimmed.prefix(while: { !$0.isWhitespace }))
@@ -43,23 +49,60 @@ public enum ImageChange: Sendable, Equatable {
                 let value = rest.dropFirst(first.count).trimmingCharacters(in: .whitespaces)
                 return [.environment(name: first, value: value)]
             }
-            return try words.map { word throws(ImageError) in
-                guard let equals = word.firstIndex(of: "="), equals != word.startIndex else {
-                    throw ImageError.invalidChange(text, reason: "\"\(word)\" is not NAME=VALUE")
-                }
-                var value = String(word[word.index(after: equals)...])
-                if value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") {
-                    value = String(value.dropFirst().dropLast())
-                }
-                return .environment(name: String(word[..<equals]), value: value)
+            return try pairs(rest, change: text, what: "ENV").map { .environment(name: $0.name, value: $0.value) }
+        case "VOLUME": return try volumes(rest, change: text).map { .volume($0) }
+        case "LABEL":
+            return try pairs(rest, change: text, what: "LABEL").map { .label(name: $0.name, value: $0.value) }
+        case "STOPSIGNAL":
+            guard !rest.contains(where: \.isWhitespace) else {
+                throw ImageError.invalidChange(text, reason: "STOPSIGNAL takes one signal, e.g. SIGINT or 2")
             }
+            return [.stopSignal(rest)]
+        case "HEALTHCHECK": return [.healthcheck(try healthcheck(rest, change: text))]
+        case "ONBUILD":
+            throw ImageError.invalidChange(
+                text, reason: "ONBUILD is not supported: berth's image config has no trigger list to record it in")
         default:
             throw ImageError.invalidChange(
                 text,
                 reason:
-                    "unsupported instruction \"\(instruction)\"; supported: CMD, ENTRYPOINT, ENV, EXPOSE, USER, WORKDIR"
+                    "unsupported instruction \"\(instruction)\"; supported: CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR"
             )
         }
+    }
+
+    /// `NAME=VALUE` words; a value in double quotes loses its quotes.
+    static func pairs(_ rest: String, change: String, what: String) throws(ImageError) -> [(
+        name: String, value: String
+    )] {
+        try rest.split(whereSeparator: \.isWhitespace).map { word throws(ImageError) in
+            guard let equals = word.firstIndex(of: "="), equals != word.startIndex else {
+                throw ImageError.invalidChange(change, reason: "\"\(word)\" is not NAME=VALUE (\(what))")
+            }
+            var value = String(word[word.index(after: equals)...])
+            if value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
+            return (String(word[..<equals]), value)
+        }
+    }
+
+    /// `VOLUME /a /b` or `VOLUME ["/a", "/b"]`; every path absolute.
+    private static func volumes(_ rest: String, change: String) throws(ImageError) -> [String] {
+        let paths: [String]
+        if rest.hasPrefix("[") {
+            do {
+                paths = try JSONDecoder().decode([String].self, from: Data(rest.utf8))
+            } catch {
+                throw ImageError.invalidChange(change, reason: "VOLUME's list form must be a JSON array of strings")
+            }
+        } else {
+            paths = rest.split(whereSeparator: \.isWhitespace).map(String.init)
+        }
+        for path in paths where !path.hasPrefix("/") {
+            throw ImageError.invalidChange(change, reason: "VOLUME path \"\(path)\" must be absolute")
+        }
+        return paths
     }
 
     private static func commandForm(_ rest: String, change: String) throws(ImageError) -> [String] {
@@ -79,6 +122,10 @@ public enum ImageChange: Sendable, Equatable {
         case .workingDirectory(let path): config.workingDirectory = path
         case .user(let user): config.user = user
         case .expose(let port): if !config.exposedPorts.contains(port) { config.exposedPorts.append(port) }
+        case .volume(let path): if !config.volumes.contains(path) { config.volumes.append(path) }
+        case .label(let name, let value): config.labels[name] = value
+        case .stopSignal(let signal): config.stopSignal = signal
+        case .healthcheck(let check): config.healthcheck = check
         case .environment(let name, let value):
             config.environment.removeAll { $0.hasPrefix(name + "=") }
             config.environment.append("\(name)=\(value)")

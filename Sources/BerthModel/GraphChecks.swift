@@ -325,7 +325,9 @@ struct GraphChecks {
             let name = services[si].name.rawValue
             guard let site = sites[name] else { continue }
             for (key, attachment) in services[si].networks {
-                guard let network = networks[key] else { continue }
+                // An external network's subnet is known only at `up`, where the address is
+                // checked against it before anything is created for the service.
+                guard let network = networks[key], !network.external else { continue }
                 for (ip, at, field) in [
                     (attachment.ipv4Address, site.addresses[key]?.ipv4, "ipv4_address"),
                     (attachment.ipv6Address, site.addresses[key]?.ipv6, "ipv6_address"),

@@ -55,8 +55,11 @@ public struct Network: Hashable, Sendable {
                 at: m.entry("driver_opts")?.keyLocation, path.appending("driver_opts"),
                 hint: "remove the driver options")
         }
-        if let v = m["external"], !v.isNull { n.external = ctx.bool(v, path.appending("external")) ?? false }
-        if let v = m["name"], !v.isNull, let t = ctx.text(v, path.appending("name")) {
+        let external = ctx.external(m, path, what: "network '\(key)'")
+        n.external = external.external
+        if let t = external.name {
+            n.name = t
+        } else if let v = m["name"], !v.isNull, let t = ctx.text(v, path.appending("name")) {
             // Checked with the other resource names in TopologyBuilder.checkResourceNames.
             n.name = t
         } else if n.external {

@@ -75,10 +75,29 @@ final class ParseContext {
         return nil
     }
 
+    /// `true`/`false`, and for boolean-typed keys also YAML 1.1's `yes`/`no`/`on`/`off`/`y`/`n`
+    /// in any case, which compose-go accepts with a warning; berth warns the same way.
     func bool(_ node: Node, _ path: KeyPath) -> Bool? {
         if let s = node.scalar {
             if let b = s.bool { return b }
             if s.isQuoted, s.text == "true" || s.text == "false" { return s.text == "true" }
+            let legacy: Bool?
+            switch s.text.lowercased() {
+            case "true": legacy = true
+            case "false": legacy = false
+            case "yes", "y", "on": legacy = true
+            case "no", "n", "off": legacy = false
+            default: legacy = nil
+            }
+            if let legacy {
+                if !["true", "false"].contains(s.text.lowercased()) {
+                    warning(
+                        "yaml11-boolean", "'\(s.text)' is a YAML 1.1 boolean; read as \(legacy)", at: node.location,
+                        path,
+                        hint: "write \(legacy) instead, as YAML 1.2 reads '\(s.text)' as a string")
+                }
+                return legacy
+            }
         }
         typeError(node, path, expected: "true or false")
         return nil
@@ -186,7 +205,7 @@ final class ParseContext {
             let p = path.appending(e.key)
             if let why = unsupported[e.key] {
                 error(
-                    "unsupported-key", "berth does not support '\(e.key)' yet", at: e.keyLocation, p,
+                    "unsupported-key", "'\(e.key)' is a compose key berth does not support yet", at: e.keyLocation, p,
                     hint: why.isEmpty ? "remove '\(e.key)' from \(what)" : why)
             } else {
                 error(

@@ -9,7 +9,8 @@ public enum RestartPolicy: Hashable, Sendable, CustomStringConvertible {
 
     init(parsing text: String) throws(ValueError) {
         switch text {
-        case "no", "none": self = .no
+        // compose-go reads an empty policy as "no".
+        case "no", "none", "": self = .no
         case "always": self = .always
         case "unless-stopped": self = .unlessStopped
         case "on-failure": self = .onFailure(maximumRetries: nil)

@@ -48,9 +48,12 @@ enum ServiceParser {
 
     static let candidates = supported.union(unsupported.keys).sorted()
 
-    static func parse(name: ServiceName, node: Node, path: KeyPath, nameLocation: SourceLocation, _ ctx: ParseContext)
-        -> (Service, ServiceSite)?
-    {
+    /// `inactive`: the service's profiles are all disabled, so it may lack an image (compose
+    /// checks that only for the services it runs).
+    static func parse(
+        name: ServiceName, node: Node, path: KeyPath, nameLocation: SourceLocation, _ ctx: ParseContext,
+        inactive: Bool = false
+    ) -> (Service, ServiceSite)? {
         guard let m = ctx.mapping(node, path) else { return nil }
         let before = ctx.errorCount
         ctx.checkKeys(
@@ -250,7 +253,7 @@ enum ServiceParser {
             }
         }
         s.extensions = ctx.extensions(m)
-        if s.image == nil, ctx.errorCount == before {
+        if s.image == nil, ctx.errorCount == before, !inactive {
             ctx.error(
                 "missing-key", "service '\(name)' has no image", at: nameLocation, path,
                 hint: "add 'image:'; berth does not build images")

@@ -101,9 +101,11 @@ public enum TopologyBuilder {
                 ctx.error("invalid-name", error.message, at: e.keyLocation, path, hint: error.hint)
                 continue
             }
+            let written = e.value.mapping?["profiles"]?.sequence?.compactMap(\.string) ?? []
+            let inactive = !written.isEmpty && !everyProfile && !written.contains(where: active.contains)
             guard
                 let (candidate, site) = ServiceParser.parse(
-                    name: name, node: e.value, path: path, nameLocation: e.keyLocation, ctx)
+                    name: name, node: e.value, path: path, nameLocation: e.keyLocation, ctx, inactive: inactive)
             else { continue }
             var service = candidate
             if service.profiles.isEmpty || everyProfile || service.profiles.contains(where: active.contains) {

@@ -26,7 +26,9 @@ public struct Ulimit: Hashable, Sendable {
                 continue
             }
             if e.value.scalar != nil {
-                if let v = ctx.int(e.value, p, min: -1) { out[e.key] = Ulimit(soft: v, hard: v, single: true) }
+                if let v = ctx.int(e.value, p, min: -1), finite(e.key, v, at: e.value.location, p, ctx) {
+                    out[e.key] = Ulimit(soft: v, hard: v, single: true)
+                }
                 continue
             }
             guard let lim = ctx.mapping(e.value, p) else { continue }
@@ -37,7 +39,9 @@ public struct Ulimit: Hashable, Sendable {
                     hint: "write a single number, or both soft and hard")
                 continue
             }
-            guard let s = ctx.int(sn, p.appending("soft"), min: -1), let h = ctx.int(hn, p.appending("hard"), min: -1)
+            guard let s = ctx.int(sn, p.appending("soft"), min: -1), let h = ctx.int(hn, p.appending("hard"), min: -1),
+                finite(e.key, s, at: sn.location, p.appending("soft"), ctx),
+                finite(e.key, h, at: hn.location, p.appending("hard"), ctx)
             else { continue }
             if h != -1, s == -1 || s > h {
                 ctx.error(
@@ -49,6 +53,22 @@ public struct Ulimit: Hashable, Sendable {
         }
         return out
     }
+
+    /// -1 means unlimited (RLIM_INFINITY), except for `nofile`: the kernel refuses an
+    /// unlimited open-file count (setrlimit fails with EPERM above fs.nr_open), so it is
+    /// refused here, where the user can see where it was written.
+    private static func finite(_ name: String, _ value: Int, at: SourceLocation, _ p: KeyPath, _ ctx: ParseContext)
+        -> Bool
+    {
+        guard name == "nofile", value == -1 else { return true }
+        ctx.error(
+            "invalid-value", "ulimit 'nofile' cannot be unlimited (-1): the kernel caps open files at fs.nr_open",
+            at: at, p, hint: "give a number of open files, e.g. 65536")
+        return false
+    }
+
+    /// The value setrlimit takes: -1 is RLIM_INFINITY.
+    public static func rlimit(_ value: Int) -> UInt64 { value < 0 ? UInt64.max : UInt64(value) }
 
     var canonical: Value { single ? .int(soft) : .map(["soft": .int(soft), "hard": .int(hard)]) }
 }

@@ -27,8 +27,11 @@ public struct Volume: Hashable, Sendable {
         if let o = m["driver_opts"], !o.isNull {
             v.driverOptions = ctx.stringMap(o, path.appending("driver_opts"), listAllowed: false) ?? [:]
         }
-        if let e = m["external"], !e.isNull { v.external = ctx.bool(e, path.appending("external")) ?? false }
-        if let n = m["name"], !n.isNull, let t = ctx.text(n, path.appending("name")) {
+        let external = ctx.external(m, path, what: "volume '\(key)'")
+        v.external = external.external
+        if let t = external.name {
+            v.name = t
+        } else if let n = m["name"], !n.isNull, let t = ctx.text(n, path.appending("name")) {
             v.name = t
         } else if v.external {
             v.name = key

@@ -107,7 +107,11 @@ enum Interpolation {
                     warnings.append(unsetWarning(variable.name, at: at, path: KeyPath(path)))
                 }
                 var copy = node
-                copy.kind = .scalar(Scalar(text, style: scalar.style))
+                var result = Scalar(text, style: scalar.style)
+                // A value written as a variable is a string once substituted, as in compose:
+                // `FOO: ${UNSET}` sets FOO to "" rather than leaving the key without a value.
+                if result.isNull, !scalar.isNull { result.style = .doubleQuoted }
+                copy.kind = .scalar(result)
                 return copy
             } catch {
                 errors.append(

@@ -58,16 +58,23 @@ struct ProjectLoader {
         if let cached = parsedFiles[absolute], cached.environment == environment { return cached.node }
         let (name, text) = try reader.read(absolute, what: "compose file", at: requestedAt, path: path)
         let start = SourceLocation(file: name, line: 1, column: 1)
-        guard let parsed = try YAMLReader.parse(text, file: name), !parsed.isNull else {
+        // Several documents in one file merge in order, as if each were its own `-f` file
+        // (compose-go does the same); empty documents count for nothing.
+        var merged: Node?
+        for document in try YAMLReader.parseDocuments(text, file: name) where !document.isNull {
+            guard document.mapping != nil else {
+                throw DiagnosticsError(
+                    .error(
+                        "invalid-document",
+                        "a compose file must be a mapping at the top level, found \(document.kindName)",
+                        at: document.location, hint: "start the file with keys such as 'services:'"))
+            }
+            merged = merged.map { Merge.documents($0, document) } ?? document
+        }
+        guard let parsed = merged else {
             let empty = Node(.mapping(Mapping()), at: start)
             parsedFiles[absolute] = (environment, empty)
             return empty
-        }
-        guard parsed.mapping != nil else {
-            throw DiagnosticsError(
-                .error(
-                    "invalid-document", "a compose file must be a mapping at the top level, found \(parsed.kindName)",
-                    at: parsed.location, hint: "start the file with keys such as 'services:'"))
         }
         let result = Interpolation.apply(to: parsed, environment: environment, source: text)
         warnings.append(contentsOf: result.warnings)

@@ -11,15 +11,15 @@ struct YAMLTreeBuilder {
 
     private var budget = YAMLReader.maximumExpandedNodes
     private var stack: [YAMLFrame] = []
-    private var root: Node?
-    private var documents = 0
+    /// The stream's documents in order; compose merges them like files given with `-f`.
+    private var roots: [Node] = []
     /// Each anchor's node with its expanded size, so an alias costs its size against the
     /// budget without being walked again: a bomb is refused after a handful of steps.
     /// A later anchor of the same name replaces the earlier one, as YAML says.
     private var anchors: [String: (node: Node, size: Int)] = [:]
 
-    /// Reads the whole stream; nil when it holds no document.
-    mutating func build(from stream: borrowing YAMLEventStream) throws(DiagnosticsError) -> Node? {
+    /// Reads the whole stream: every document, in order (none for an empty stream).
+    mutating func build(from stream: borrowing YAMLEventStream) throws(DiagnosticsError) -> [Node] {
         var event = yaml_event_t()
         while true {
             try stream.next(into: &event)
@@ -28,15 +28,10 @@ struct YAMLTreeBuilder {
             var at: SourceLocation { stream.location(event.start_mark) }
             switch event.type {
             case YAML_STREAM_END_EVENT:
-                return root
+                return roots
             case YAML_DOCUMENT_START_EVENT:
-                documents += 1
-                if documents > 1 {
-                    throw DiagnosticsError(
-                        .error(
-                            "invalid-yaml", "invalid YAML: the file holds more than one document", at: at,
-                            hint: "berth reads one YAML document per file; remove the '---' line or split the file"))
-                }
+                // Anchors belong to the document that defines them.
+                anchors = [:]
             case YAML_SCALAR_EVENT:
                 try scalar(event, at: at)
             case YAML_ALIAS_EVENT:
@@ -177,7 +172,7 @@ struct YAMLTreeBuilder {
     /// written (an alias's own position), for errors about it.
     private mutating func attach(_ node: consuming Node, at site: SourceLocation) throws(DiagnosticsError) {
         guard let top = stack.indices.last else {
-            root = node
+            roots.append(node)
             return
         }
         if !stack[top].isMapping {

@@ -43,7 +43,43 @@ import Testing
         try store.verify(image)
     }
 
+    @Test func volumeLabelStopSignalAndHealthcheckChangesReachTheStoredConfig() throws {
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        try SampleRootfs.make(at: scratch.file("rootfs"))
+        let store = ImageStore(root: scratch.file("root"))
+        var changes: [ImageChange] = []
+        for text in [
+            "VOLUME /data", #"VOLUME ["/cache", "/logs"]"#, #"LABEL org.example.tier=web note="hi""#,
+            "STOPSIGNAL SIGINT", "HEALTHCHECK --interval=1m30s --timeout=500ms --retries=3 CMD wget -q localhost",
+        ] {
+            changes += try ImageChange.parse(text)
+        }
+        _ = try store.importRootfs(
+            from: scratch.file("rootfs"), as: [try ImageReference(parsing: "sample:2")], changes: changes)
+        let config = try store.image(for: try ImageReference(parsing: "docker.io/library/sample:2")).config
+        #expect(config.volumes == ["/cache", "/data", "/logs"])
+        #expect(config.labels == ["org.example.tier": "web", "note": "hi"])
+        #expect(config.stopSignal == "SIGINT")
+        #expect(
+            config.healthcheck
+                == Healthcheck(
+                    test: .shell("wget -q localhost"), interval: .seconds(90), timeout: .milliseconds(500), retries: 3))
+        #expect(try ImageChange.parse("HEALTHCHECK NONE") == [.healthcheck(Healthcheck(test: .disabled))])
+        #expect(
+            try ImageChange.parse(#"HEALTHCHECK CMD ["true"]"#) == [.healthcheck(Healthcheck(test: .command(["true"])))]
+        )
+    }
+
     @Test func unsupportedChangesAreRefusedNamingTheInstruction() {
+        #expect { try ImageChange.parse("ONBUILD RUN true") } throws: {
+            "\($0)".contains("ONBUILD is not supported")
+        }
+        #expect { try ImageChange.parse("VOLUME data") } throws: { "\($0)".contains("must be absolute") }
+        #expect { try ImageChange.parse("HEALTHCHECK --interval=soon CMD true") } throws: {
+            "\($0)".contains("--interval value \"soon\" is not a positive duration")
+        }
+        #expect { try ImageChange.parse("STOPSIGNAL SIGINT SIGTERM") } throws: { "\($0)".contains("one signal") }
         #expect { try ImageChange.parse("RUN rm -rf /") } throws: {
             "\($0)".contains("unsupported instruction \"RUN\"")
         }

@@ -18,9 +18,46 @@ struct KeyValidationTests {
     func unsupportedKeysAreNamedWithLocation(line: String) throws {
         let d = try singleError(service(line))
         let key = String(line.prefix { $0 != ":" })
-        #expect(d.summary == "berth does not support '\(key)' yet")
+        #expect(d.summary == "'\(key)' is a compose key berth does not support yet")
         #expect(d.location?.description == "compose.yaml:4:5")
         #expect(d.keyPath?.description == "services.web.\(key)")
+    }
+
+    @Test func lifecycleHooksAreNamedAsUnsupportedComposeKeysWithAHint() throws {
+        let d = try singleError(service("post_start:\n  - command: [touch, /ready]"))
+        #expect(
+            d.description
+                == "compose.yaml:4:5: error: services.web.post_start: 'post_start' is a compose key berth does not support yet"
+        )
+        #expect(d.hint == "lifecycle hooks are not implemented")
+    }
+
+    @Test func aKeyOutsideTheComposeSpecKeepsItsDidYouMean() throws {
+        let d = try singleError(service("pre_start: []"))
+        #expect(d.summary == "unknown key 'pre_start' in service 'web'")
+        #expect(d.hint?.hasPrefix("did you mean") == true)
+    }
+
+    /// The service keys of compose-spec's schema (schema/compose-spec.json): each is either
+    /// honoured or refused by name, never reported as unknown.
+    static let composeSpecServiceKeys = [
+        "annotations", "attach", "build", "blkio_config", "cap_add", "cap_drop", "cgroup", "cgroup_parent",
+        "command", "configs", "container_name", "cpu_count", "cpu_percent", "cpu_shares", "cpu_quota", "cpu_period",
+        "cpu_rt_period", "cpu_rt_runtime", "cpus", "cpuset", "credential_spec", "depends_on", "deploy", "develop",
+        "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "domainname", "entrypoint", "env_file",
+        "label_file", "environment", "expose", "extends", "provider", "external_links", "extra_hosts", "gpus",
+        "group_add", "healthcheck", "hostname", "image", "init", "ipc", "isolation", "labels", "links", "logging",
+        "mac_address", "mem_limit", "mem_reservation", "mem_swappiness", "memswap_limit", "network_mode", "models",
+        "networks", "oom_kill_disable", "oom_score_adj", "pid", "pids_limit", "platform", "ports", "post_start",
+        "pre_stop", "privileged", "profiles", "pull_policy", "pull_refresh_after", "read_only", "restart", "runtime",
+        "scale", "security_opt", "shm_size", "secrets", "sysctls", "stdin_open", "stop_grace_period", "stop_signal",
+        "storage_opt", "tmpfs", "tty", "ulimits", "use_api_socket", "user", "uts", "userns_mode", "volumes",
+        "volumes_from", "working_dir",
+    ]
+
+    @Test func everyComposeSpecServiceKeyIsKnown() {
+        let known = ServiceParser.supported.union(ServiceParser.unsupported.keys)
+        #expect(Self.composeSpecServiceKeys.filter { !known.contains($0) } == [])
     }
 
     @Test func everyProblemIsReportedInOneRun() throws {

@@ -48,7 +48,7 @@ struct RobustnessTests {
 
     @Test func unresolvedIncludeIsRefused() throws {
         let errs = try errors("include: [other.yaml]\nservices:\n  web:\n    image: x\n")
-        #expect(errs == ["compose.yaml:1:1: error: include: berth does not support 'include' yet"])
+        #expect(errs == ["compose.yaml:1:1: error: include: 'include' is a compose key berth does not support yet"])
     }
 
     @Test func loaderWarningsArePassedThrough() throws {

@@ -152,3 +152,44 @@ import Testing
         #expect(stack.root.text("services.b.image") == "app:")
     }
 }
+
+@Suite struct UnsetVariableValueTests {
+    @Test("an environment entry whose whole value is an unset variable keeps its key with an empty value")
+    func unsetVariableKeepsTheKey() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write("compose.yaml", "services:\n  web:\n    image: busybox\n    environment:\n      FOO: ${UNSET}\n")
+        let stack = try f.load(f.options())
+        let value = try #require(stack.root.at("services.web.environment.FOO")?.scalar)
+        #expect(value.text == "")
+        #expect(!value.isNull)
+    }
+}
+
+@Suite struct SeveralDocumentTests {
+    @Test("a file holding several YAML documents merges them in order, like several -f files")
+    func documentsMergeInOrder() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        try f.write(
+            "compose.yaml",
+            """
+            services:
+              web:
+                image: busybox
+                environment: {A: "1"}
+            ---
+            services:
+              web:
+                image: busybox:1.36
+                environment: {B: "2"}
+              db:
+                image: postgres
+            """)
+        let stack = try f.load(f.options())
+        #expect(stack.root.text("services.web.image") == "busybox:1.36")
+        #expect(stack.root.text("services.web.environment.A") == "1")
+        #expect(stack.root.text("services.web.environment.B") == "2")
+        #expect(stack.root.text("services.db.image") == "postgres")
+    }
+}

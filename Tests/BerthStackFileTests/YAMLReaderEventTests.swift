@@ -97,11 +97,11 @@ import Testing
         #expect(d.location == SourceLocation(file: "c.yml", line: 1, column: 11))
     }
 
-    @Test("a second document in one file is refused at its start")
+    @Test("a second document is refused at its first value where one document is expected")
     func secondDocument() throws {
         let d = try #require(diagnostic("a: 1\n---\nb: 2\n"))
         #expect(d.code == "invalid-yaml")
-        #expect(d.location?.line == 2)
+        #expect(d.location?.line == 3)
         #expect(try parse("---\na: 1\n...\n")["a"]?.string == "1")
     }
 

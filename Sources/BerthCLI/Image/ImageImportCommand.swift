@@ -17,7 +17,7 @@ struct ImageImportCommand: AsyncParsableCommand {
     @Option(
         name: [.customShort("c"), .long],
         help: ArgumentHelp(
-            "Dockerfile instruction to apply: CMD, ENTRYPOINT, ENV, EXPOSE, USER, WORKDIR (repeatable).",
+            "Dockerfile instruction to apply: CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR (repeatable).",
             valueName: "instruction"))
     var change: [String] = []
 

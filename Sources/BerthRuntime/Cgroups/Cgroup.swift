@@ -73,7 +73,10 @@ struct Cgroup {
             if let memory = resources.memoryBytes {
                 try write("memory", "memory.limit_in_bytes", String(memory))
                 if let dir = directory("memory"), access("\(dir)/memory.memsw.limit_in_bytes", F_OK) == 0 {
-                    let swap = resources.memorySwapBytes ?? memory * 2
+                    // docker's default swap allowance is the limit again; a limit near Int64.max
+                    // saturates instead of trapping.
+                    let doubled = memory.multipliedReportingOverflow(by: 2)
+                    let swap = resources.memorySwapBytes ?? (doubled.overflow ? Int64.max : doubled.partialValue)
                     try write("memory", "memory.memsw.limit_in_bytes", swap < 0 ? "-1" : String(max(swap, memory)))
                 }
             }

@@ -75,7 +75,7 @@ struct ContainerChild {
                 }
             }
         }
-        let builder = RootfsBuilder(spec: spec, paths: paths, console: terminal)
+        let builder = RootfsBuilder(spec: spec, paths: paths, console: terminal, cgroup: selfJoinedCgroup)
         try builder.build()
         if spec.namespaces.uts == .private {
             try system { () throws(SystemCallError) in

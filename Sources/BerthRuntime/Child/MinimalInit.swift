@@ -24,8 +24,10 @@ enum MinimalInit {
             sigprocmask(SIG_UNBLOCK, &set, nil)
             try finalizer.finishAndExecute()
         }
-        // Nothing of the supervisor (log file, control socket, pipes) stays open in PID 1.
+        // Nothing of the supervisor (log file, control socket, pipes) stays open in PID 1, and
+        // its arguments (host paths) do not show in /proc/1/cmdline.
         sync.close()
+        ProcessTitle.replace(with: [ProcessTitle.initPath, "--"] + finalizer.arguments)
         _ = try? FileSystemCalls.closeRange(from: 0)
         while true {
             var info = siginfo_t()

@@ -11,6 +11,8 @@ struct RootfsBuilder {
     let paths: ContainerPaths
     /// The pty slave to show as /dev/console (tty: true).
     let console: String?
+    /// The container's cgroup, shown read-only at /sys/fs/cgroup (v1 only; nil shows none).
+    let cgroup: Cgroup?
 
     /// Docker's masked paths (moby oci/defaults.go): /proc/interrupts and each CPU's
     /// thermal_throttle show host-wide interrupt counts, a side channel across containers.
@@ -58,6 +60,7 @@ struct RootfsBuilder {
             try mount(root, "/sys", source: "sysfs", type: "sysfs", flags: hardened | Kernel.msRdonly)
             try buildDev(root)
         }
+        try mountCgroups(root)
         for (name, content) in [
             ("hostname", spec.etcFiles.hostname), ("hosts", spec.etcFiles.hosts),
             ("resolv.conf", spec.etcFiles.resolvConf),
@@ -183,7 +186,7 @@ struct RootfsBuilder {
     /// Mounts onto `target` resolved inside the rootfs (see MountTarget: nothing is created or
     /// opened through an image's symlink, special files are refused); the mount goes through
     /// /proc/self/fd so a symlink swapped in later cannot redirect it.
-    private func mount(
+    func mount(
         _ root: FileDescriptor, _ target: String, source: String, type: String?, flags: UInt, data: String? = nil,
         kind: MountTarget.Kind = .directory
     ) throws(RuntimeError) {

@@ -149,7 +149,11 @@ final class Supervisor {
                 ("hostname", spec.etcFiles.hostname), ("hosts", spec.etcFiles.hosts),
                 ("resolv.conf", spec.etcFiles.resolvConf),
             ] {
-                if let content { try AtomicFile.write("\(paths.etc)/\(name)", content, durable: false) }
+                // World-readable: an image whose USER is not root (redis, postgres) must still
+                // resolve names. Not fsync'd: they are written anew on every start.
+                if let content {
+                    try AtomicFile.write("\(paths.etc)/\(name)", content, durable: false, mode: 0o644)
+                }
             }
             try cgroup.create(spec.resources, privileged: spec.security.privileged)
             _ = try? Credentials.prctl(Kernel.prSetDumpable, 0)
