@@ -1,5 +1,6 @@
 import BerthEngine
 import BerthPlan
+import BerthTestSupport
 import Testing
 
 /// `down` and scale-down wait out grace periods: every container of a dependency level stops
