@@ -4,9 +4,15 @@ import Foundation
 /// The driver's two calls into BerthFirewall: a network's rules go in right after its bridge
 /// is made (and are re-applied when an existing network is reused), and go out with it.
 enum NetworkFirewall {
+    /// One change at a time: each change lists the ruleset and decides from it (the table
+    /// goes with the last network), so two networks removed concurrently by the engine
+    /// would each see the other and both keep the table.
+    private static let changes = NSLock()
     /// Installs the rules of one network; prints what berth could not do on this host. A rule
     /// nf_tables refuses is an error naming the network and the commands tried.
     static func install(root: String, name: String, bridge: String, subnet: String, isInternal: Bool) throws {
+        changes.lock()
+        defer { changes.unlock() }
         let outcome: Firewall.Outcome
         do {
             outcome = try Firewall(root: root).install(
@@ -24,6 +30,8 @@ enum NetworkFirewall {
     }
 
     static func remove(root: String, name: String) throws {
+        changes.lock()
+        defer { changes.unlock() }
         do {
             try Firewall(root: root).remove(network: name)
         } catch {
@@ -36,6 +44,8 @@ enum NetworkFirewall {
     /// Removes the project's published-port chain. Its daemon does that when it exits; this
     /// covers a daemon that was killed, so `down` leaves no rule behind either way.
     static func unpublish(root: String, project: String) {
+        changes.lock()
+        defer { changes.unlock() }
         do {
             try Firewall(root: root).publish(project: project, ports: [])
         } catch {
