@@ -89,47 +89,21 @@ struct ActionRunner: Sendable {
             try await waitForDependencies(action)
             try await rollout(action)
         case (.stop, _):
-            try await together(action.replicas) { replica throws(ActionFailure) in
+            try await concurrently(action.replicas) { replica throws(ActionFailure) in
                 try await stopContainer(action, replica.container)
             }
         case (.kill, _):
             let signal = plan.signal
-            try await together(action.replicas) { replica throws(ActionFailure) in
+            try await concurrently(action.replicas) { replica throws(ActionFailure) in
                 try await step(action, container: replica.container, operation: .kill) {
                     try await driver.killContainer(replica.container, signal: signal)
                 }
             }
         case (.wait, _):
-            try await together(action.replicas) { replica throws(ActionFailure) in
+            try await concurrently(action.replicas) { replica throws(ActionFailure) in
                 try await waitUntilReady(action, replica.container)
             }
         }
-    }
-
-    /// Runs `body` for every replica at once, so a service's grace periods and waits
-    /// overlap; the first failure (in replica order) is the action's.
-    private func together(
-        _ replicas: [Replica], _ body: @escaping @Sendable (Replica) async throws(ActionFailure) -> Void
-    ) async throws(ActionFailure) {
-        if replicas.count == 1 { return try await body(replicas[0]) }
-        let failures = await withTaskGroup(of: (Int, ActionFailure?).self) { group in
-            for (position, replica) in replicas.enumerated() {
-                group.addTask {
-                    do throws(ActionFailure) {
-                        try await body(replica)
-                        return (position, nil)
-                    } catch {
-                        return (position, error)
-                    }
-                }
-            }
-            var failures: [(Int, ActionFailure)] = []
-            for await (position, failure) in group {
-                if let failure { failures.append((position, failure)) }
-            }
-            return failures
-        }
-        if let first = failures.min(by: { $0.0 < $1.0 }) { throw first.1 }
     }
 
     /// `up --wait`: running, and healthy when the container has a healthcheck; a one-shot
